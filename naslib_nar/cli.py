@@ -1,0 +1,49 @@
+"""The ``naslib-nar`` command line: argparse in, one library call out, no logic here.
+
+Each sub-command lives in the module that owns its work; that module exposes
+``add_arguments(parser)`` and ``run(args) -> int``. Modules are imported only when their
+command runs, so ``naslib-nar --help`` stays fast and torch-free.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import List, Optional, Sequence, Tuple
+
+#: (command, module, one-line help). ``data`` has its own sub-commands (``data info``).
+COMMANDS: List[Tuple[str, str, str]] = [
+    ("data", "naslib_nar.benchmarks.info", "inspect the benchmark data available here"),
+    ("evaluate-predictor", "naslib_nar.experiments.predictor_eval", "rank held-out architectures, report Kendall tau"),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from naslib_nar import __version__
+
+    parser = argparse.ArgumentParser(prog="naslib-nar", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"naslib-nar {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, module, help_text in COMMANDS:
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        command_parser.set_defaults(_module=module)
+        importlib.import_module(module).add_arguments(command_parser)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    module = importlib.import_module(args._module)
+    try:
+        return int(module.run(args) or 0)
+    except (ValueError, TypeError, FileNotFoundError, KeyError) as exc:
+        # User errors get the message, not a traceback; bugs still raise.
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"naslib-nar {args.command}: error: {message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

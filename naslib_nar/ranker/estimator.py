@@ -1,0 +1,344 @@
+"""The NAR as a predictor with a scikit-learn-like contract.
+
+``NeuralArchitectureRanker().fit(archs, y)`` trains the transformer ranker on
+architectures and their accuracies; ``predict`` returns relative scores (higher is
+better, float64), ``predict_tiers`` the probabilities of the K quality tiers (tier 0 is
+the best), and ``tier_statistics_`` the FLOPs/params/op statistics the sampler uses.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Dict, Optional, Union
+
+import numpy as np
+
+from .._params import ParamsMixin
+from .._validation import check_fitted, check_param, check_targets
+from ..spaces.encoded import EncodedArchs, encode_archs
+from .presets import HISTOGRAM_BINS, model_preset, train_preset
+from .tiers import TierSnapshot, TierStatistics, tier_labels
+
+MODEL_FORMAT = "naslib_nar.NeuralArchitectureRanker"
+MODEL_FORMAT_VERSION = 1
+
+_MODEL_KEYS = ("dim", "depth", "num_heads", "mlp_dim", "dropout", "score_hidden", "tier_hidden")
+_TRAIN_KEYS = ("epochs", "batch_size", "lr_mul", "warmup_steps", "weight_decay", "ranking_weight")
+
+
+class NeuralArchitectureRanker(ParamsMixin):
+    """Neural Architecture Ranker (Guo et al.): tier classification + pairwise ranking.
+
+    Parameters
+    ----------
+    space : {"nb101", "nb201"} or None
+        Search space; inferred from the training architectures when None.
+    dataset : str
+        NB201 dataset whose input resolution sets the cell FLOPs in the features.
+    preset : {"faithful", "fast", "tiny"}
+        Base configuration (see ``ranker/presets.py``); every ``None`` parameter below
+        takes its value from the preset.
+    n_tiers : int
+        Number of quality tiers K (paper: 5; Table 3 ablates 3/5/7).
+    dim, depth, num_heads, mlp_dim, dropout, score_hidden, tier_hidden : model overrides.
+    epochs, batch_size, lr_mul, warmup_steps, weight_decay, ranking_weight : training overrides
+        (``ranking_weight`` is lambda of Eq. 12).
+    n_bins : int or None
+        Histogram bins q of the tier statistics (8 for NB101, 5 for NB201 when None).
+    refresh_tier_embeddings : bool
+        After training, recompute each tier embedding as the mean encoder feature of
+        its training architectures under the final weights (instead of the running mean
+        accumulated while the weights were still moving).
+    precision : {"fp32", "bf16"}
+        bf16 autocast is mixed precision: several times faster on CPUs with AMX/AVX512-BF16.
+    device : {"auto", "cpu", "cuda"}
+    random_state : int or None
+        Seeds weights, shuffling and dropout. Same seed, thread count and hardware give
+        the same model.
+    progress : bool
+        Show a tqdm progress bar while fitting.
+    """
+
+    def __init__(
+        self,
+        *,
+        space: Optional[str] = None,
+        dataset: str = "cifar10",
+        preset: str = "fast",
+        n_tiers: int = 5,
+        dim: Optional[int] = None,
+        depth: Optional[int] = None,
+        num_heads: Optional[int] = None,
+        mlp_dim: Optional[int] = None,
+        dropout: Optional[float] = None,
+        score_hidden: Optional[int] = None,
+        tier_hidden: Optional[int] = None,
+        epochs: Optional[int] = None,
+        batch_size: Optional[int] = None,
+        lr_mul: Optional[float] = None,
+        warmup_steps: Optional[int] = None,
+        weight_decay: Optional[float] = None,
+        ranking_weight: Optional[float] = None,
+        n_bins: Optional[int] = None,
+        refresh_tier_embeddings: bool = True,
+        precision: str = "fp32",
+        device: str = "auto",
+        random_state: Optional[int] = None,
+        progress: bool = False,
+    ) -> None:
+        self.space, self.dataset, self.preset, self.n_tiers = space, dataset, preset, n_tiers
+        self.dim, self.depth, self.num_heads, self.mlp_dim = dim, depth, num_heads, mlp_dim
+        self.dropout, self.score_hidden, self.tier_hidden = dropout, score_hidden, tier_hidden
+        self.epochs, self.batch_size, self.lr_mul, self.warmup_steps = epochs, batch_size, lr_mul, warmup_steps
+        self.weight_decay, self.ranking_weight, self.n_bins = weight_decay, ranking_weight, n_bins
+        self.refresh_tier_embeddings, self.precision, self.device = refresh_tier_embeddings, precision, device
+        self.random_state, self.progress = random_state, progress
+
+    # ------------------------------------------------------------------ validation
+    def _validate_params(self) -> None:
+        check_param("space", self.space, str, owner=self, choices=("nb101", "nb201"), allow_none=True)
+        check_param("dataset", self.dataset, str, owner=self, choices=("cifar10", "cifar100", "imagenet16"))
+        check_param("preset", self.preset, str, owner=self, choices=("faithful", "fast", "tiny"))
+        check_param("n_tiers", self.n_tiers, int, owner=self, min_val=2)
+        for name in ("dim", "depth", "num_heads", "mlp_dim", "score_hidden", "tier_hidden", "epochs", "batch_size",
+                     "warmup_steps", "n_bins"):
+            check_param(name, getattr(self, name), int, owner=self, min_val=1, allow_none=True)
+        check_param("dropout", self.dropout, float, owner=self, min_val=0.0, max_val=1.0, max_inclusive=False,
+                    allow_none=True)
+        for name in ("lr_mul", "weight_decay", "ranking_weight"):
+            check_param(name, getattr(self, name), float, owner=self, min_val=0.0, allow_none=True)
+        check_param("refresh_tier_embeddings", self.refresh_tier_embeddings, bool, owner=self)
+        check_param("precision", self.precision, str, owner=self, choices=("fp32", "bf16"))
+        check_param("device", self.device, str, owner=self, choices=("auto", "cpu", "cuda"))
+        check_param("random_state", self.random_state, int, owner=self, min_val=0, allow_none=True)
+        check_param("progress", self.progress, bool, owner=self)
+
+    def _resolved_config(self, space: str) -> Dict[str, Any]:
+        model_cfg = model_preset(space, self.preset)
+        model_cfg.update({k: getattr(self, k) for k in _MODEL_KEYS if getattr(self, k) is not None})
+        train_cfg = train_preset(space, self.preset)
+        train_cfg.update({k: getattr(self, k) for k in _TRAIN_KEYS if getattr(self, k) is not None})
+        if model_cfg["dim"] % model_cfg["num_heads"]:
+            raise ValueError(
+                f"dim={model_cfg['dim']} must be divisible by num_heads={model_cfg['num_heads']} in "
+                f"{type(self).__name__}."
+            )
+        return {"model": model_cfg, "train": train_cfg, "n_bins": self.n_bins or HISTOGRAM_BINS[space]}
+
+    def _torch_device(self):
+        import torch
+
+        if self.device == "cuda" and not torch.cuda.is_available():
+            raise ValueError("device='cuda' was requested but CUDA is not available; use device='cpu' or 'auto'.")
+        if self.device == "auto":
+            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        return torch.device(self.device)
+
+    def _encode(self, X: Any, space: Optional[str]) -> EncodedArchs:
+        return encode_archs(X, space=space, dataset=self.dataset)
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X: Any, y: Any, *, X_val: Any = None, y_val: Any = None) -> "NeuralArchitectureRanker":
+        """Train on architectures ``X`` with accuracies ``y`` (higher is better).
+
+        ``X_val``/``y_val`` (optional) select the epoch with the best validation Kendall tau.
+        """
+        import torch
+
+        from .model import create_ranker_model
+        from .training import TrainConfig, train_nar
+
+        self._validate_params()
+        enc = self._encode(X, self.space)
+        y = check_targets(y, n_expected=len(enc), owner=self)
+        if len(enc) < self.n_tiers:
+            raise ValueError(
+                f"{type(self).__name__} needs at least n_tiers={self.n_tiers} architectures to build its tiers; "
+                f"got {len(enc)}. Add training architectures or lower n_tiers."
+            )
+        if np.ptp(y) == 0:
+            raise ValueError(
+                f"All {len(y)} targets are equal ({y[0]!r}): there is nothing to rank. Check that y holds the "
+                "architectures' accuracies."
+            )
+        val = None
+        if (X_val is None) != (y_val is None):
+            raise ValueError("Pass both X_val and y_val, or neither.")
+        if X_val is not None:
+            enc_val = self._encode(X_val, enc.space)
+            y_val = check_targets(y_val, n_expected=len(enc_val), owner=self, name="y_val")
+            val = (torch.from_numpy(enc_val.tensors), y_val)
+
+        cfg = self._resolved_config(enc.space)
+        seed = self.random_state if self.random_state is not None else int(np.random.SeedSequence().entropy % 2**31)
+        device = self._torch_device()
+        tiers = tier_labels(y, self.n_tiers)
+        snapshots = []
+        if enc.has_costs:
+
+            def on_batch(idx: "torch.Tensor") -> None:
+                rows = idx.numpy()
+                snapshots.append(TierSnapshot.from_arrays(
+                    enc.flops[rows], enc.params[rows], enc.op_counts[rows], tiers[rows], self.n_tiers, cfg["n_bins"]))
+        else:
+            on_batch = None
+
+        start = time.perf_counter()
+        with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+            torch.manual_seed(seed)
+            model = create_ranker_model(enc.space, self.preset, n_tiers=self.n_tiers, **cfg["model"])
+            generator = torch.Generator().manual_seed(seed)
+            train_cfg = TrainConfig(precision=self.precision, **cfg["train"])
+            tensors = torch.from_numpy(enc.tensors)
+            self.history_ = train_nar(
+                model, tensors, torch.from_numpy(y).float(), torch.from_numpy(tiers), train_cfg,
+                generator=generator, device=device, val=val, on_batch=on_batch, progress=self.progress,
+            )
+            if self.refresh_tier_embeddings:
+                self._refresh_embeddings(model, tensors, tiers, device)
+        self.fit_seconds_ = time.perf_counter() - start
+
+        self.model_ = model.cpu().eval() if device.type == "cpu" else model.eval()
+        self.space_ = enc.space
+        self.tensor_shape_ = tuple(enc.tensors.shape[1:])
+        self.n_train_ = len(enc)
+        self.config_ = cfg
+        self.seed_ = seed
+        self.tier_statistics_ = None
+        if enc.has_costs:
+            aggregate = TierSnapshot.from_arrays(enc.flops, enc.params, enc.op_counts, tiers, self.n_tiers, cfg["n_bins"])
+            self.tier_statistics_ = TierStatistics(self.n_tiers, cfg["n_bins"], list(enc.op_names), aggregate, snapshots)
+        return self
+
+    def _refresh_embeddings(self, model: Any, tensors: Any, tiers: np.ndarray, device: Any) -> None:
+        import torch
+
+        from .training import predict_batches
+
+        _, _, feats = predict_batches(model, tensors, device, self.precision)
+        model.tier_counts.zero_()
+        model.update_tier_embeddings(feats.to(model.tier_embeddings.device), torch.from_numpy(tiers).to(
+            model.tier_embeddings.device))
+
+    # ------------------------------------------------------------------ predict
+    def _forward(self, X: Any):
+        import torch
+
+        from .training import predict_batches
+
+        check_fitted(self, ["model_"])
+        enc = self._encode(X, None)
+        if enc.space != self.space_ or tuple(enc.tensors.shape[1:]) != self.tensor_shape_:
+            raise ValueError(
+                f"X holds {enc.space} architectures with features of shape {tuple(enc.tensors.shape[1:])}, but this "
+                f"{type(self).__name__} was fitted on {self.space_} features of shape {self.tensor_shape_}. "
+                "Did you pass architectures of another search space?"
+            )
+        device = next(self.model_.parameters()).device
+        return predict_batches(self.model_, torch.from_numpy(enc.tensors), device, self.precision)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Relative scores (float64, higher is better); comparable within one fitted model."""
+        return self._forward(X)[0]
+
+    def predict_tiers(self, X: Any) -> np.ndarray:
+        """Tier probabilities (n, K), float64; column 0 is the best tier T1."""
+        logits = self._forward(X)[1]
+        logits = logits - logits.max(axis=1, keepdims=True)
+        prob = np.exp(logits)
+        return prob / prob.sum(axis=1, keepdims=True)
+
+    def predict_all(self, X: Any) -> Dict[str, np.ndarray]:
+        """Scores and tier probabilities in one forward pass (what the search loop needs)."""
+        scores, logits, _ = self._forward(X)
+        logits = logits - logits.max(axis=1, keepdims=True)
+        prob = np.exp(logits)
+        return {"scores": scores, "tier_proba": prob / prob.sum(axis=1, keepdims=True)}
+
+    def rank(self, X: Any) -> np.ndarray:
+        """Indices of ``X`` from best to worst predicted."""
+        return np.argsort(-self.predict(X), kind="stable")
+
+    def score(self, X: Any, y: Any) -> float:
+        """Kendall tau between predicted scores and ``y`` (scikit-learn's ``score`` hook)."""
+        from scipy.stats import kendalltau
+
+        pred = self.predict(X)
+        y = check_targets(y, n_expected=len(pred), owner=self)
+        return float(kendalltau(pred, y).statistic)
+
+    def update_tier_embeddings(self, X: Any) -> np.ndarray:
+        """Fold ``X`` into the tier embeddings by *predicted* tier (§3.2, search phase).
+
+        Returns the predicted tiers. Off by default in the search loop; an option there.
+        """
+        import torch
+
+        scores, logits, feats = self._forward(X)
+        predicted = logits.argmax(axis=1)
+        emb = self.model_.tier_embeddings
+        self.model_.update_tier_embeddings(feats.to(emb.device), torch.from_numpy(predicted).to(emb.device))
+        return predicted
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: Union[str, Path]) -> Path:
+        """Write the fitted model, its tier embeddings and statistics atomically."""
+        import torch
+
+        from .._io import atomic_save_with
+
+        check_fitted(self, ["model_"])
+        payload = {
+            "format": MODEL_FORMAT,
+            "version": MODEL_FORMAT_VERSION,
+            "params": self.get_params(),
+            "state_dict": {k: v.detach().cpu() for k, v in self.model_.state_dict().items()},
+            "space": self.space_,
+            "tensor_shape": list(self.tensor_shape_),
+            "n_train": self.n_train_,
+            "config": {**self.config_, "train": {k: list(v) if isinstance(v, tuple) else v
+                                                 for k, v in self.config_["train"].items()}},
+            "seed": self.seed_,
+            "history": self.history_,
+            "fit_seconds": self.fit_seconds_,
+            "tier_statistics": None if self.tier_statistics_ is None else self.tier_statistics_.to_dict(),
+        }
+        return atomic_save_with(path, lambda tmp: torch.save(payload, tmp))
+
+    @classmethod
+    def load(cls, path: Union[str, Path]) -> "NeuralArchitectureRanker":
+        """Load a model written by :meth:`save`; corrupt or foreign files raise ValueError."""
+        import torch
+
+        from .model import create_ranker_model
+
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"No saved NAR model at {str(path)!r}.")
+        try:
+            payload = torch.load(path, map_location="cpu", weights_only=True)
+        except Exception as exc:  # torch raises many types for a damaged file
+            raise ValueError(f"{str(path)!r} is not a readable NAR model file (corrupt or truncated?): {exc}") from None
+        if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
+            raise ValueError(f"{str(path)!r} is not a naslib_nar NeuralArchitectureRanker file.")
+        if payload.get("version") != MODEL_FORMAT_VERSION:
+            raise ValueError(
+                f"{str(path)!r} was written in model format version {payload.get('version')}; this naslib_nar reads "
+                f"version {MODEL_FORMAT_VERSION}. Re-fit the model or use the naslib_nar release that wrote it."
+            )
+        est = cls(**payload["params"])
+        cfg = payload["config"]
+        cfg["train"]["betas"] = tuple(cfg["train"]["betas"])
+        model = create_ranker_model(payload["space"], est.preset, n_tiers=est.n_tiers, **cfg["model"])
+        model.load_state_dict(payload["state_dict"])
+        est.model_ = model.eval()
+        est.space_ = payload["space"]
+        est.tensor_shape_ = tuple(payload["tensor_shape"])
+        est.n_train_ = payload["n_train"]
+        est.config_ = cfg
+        est.seed_ = payload["seed"]
+        est.history_ = payload["history"]
+        est.fit_seconds_ = payload["fit_seconds"]
+        stats = payload["tier_statistics"]
+        est.tier_statistics_ = None if stats is None else TierStatistics.from_dict(stats)
+        return est

@@ -1,0 +1,63 @@
+"""Named configurations of the NAR: model sizes and training recipes per search space.
+
+* ``faithful``: the paper's / reference code's sizes and recipe (SPEC §2, Appendix B).
+* ``fast``: a smaller model measured side by side with ``faithful`` on the same seeds
+  (bench/ranker_speed.py and bench/results/); it is the CPU default.
+* ``tiny``: for unit tests only.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+TOKEN_SHAPES = {"nb101": (19, 7), "nb201": (31, 4)}
+
+MODEL_PRESETS: Dict[str, Dict[str, Dict[str, Any]]] = {
+    "nb201": {
+        "faithful": dict(dim=128, depth=6, num_heads=4, mlp_dim=512, dropout=0.1, score_hidden=1024, tier_hidden=256),
+        "fast": dict(dim=64, depth=2, num_heads=4, mlp_dim=256, dropout=0.1, score_hidden=256, tier_hidden=128),
+        "tiny": dict(dim=32, depth=1, num_heads=2, mlp_dim=64, dropout=0.0, score_hidden=64, tier_hidden=32),
+    },
+    "nb101": {
+        "faithful": dict(dim=256, depth=6, num_heads=4, mlp_dim=1024, dropout=0.1, score_hidden=2048, tier_hidden=2048),
+        "fast": dict(dim=64, depth=2, num_heads=4, mlp_dim=256, dropout=0.1, score_hidden=256, tier_hidden=128),
+        "tiny": dict(dim=32, depth=1, num_heads=2, mlp_dim=64, dropout=0.0, score_hidden=64, tier_hidden=32),
+    },
+}
+
+TRAIN_PRESETS: Dict[str, Dict[str, Dict[str, Any]]] = {
+    "nb201": {
+        "faithful": dict(epochs=55, batch_size=128, lr_mul=0.07, warmup_steps=30, betas=(0.9, 0.99),
+                         weight_decay=1e-2, eps=1e-9, ranking_weight=1.0),
+        "fast": dict(epochs=55, batch_size=128, lr_mul=0.07, warmup_steps=30, betas=(0.9, 0.99),
+                     weight_decay=1e-2, eps=1e-9, ranking_weight=1.0),
+        "tiny": dict(epochs=20, batch_size=32, lr_mul=0.2, warmup_steps=10, betas=(0.9, 0.99),
+                     weight_decay=1e-2, eps=1e-9, ranking_weight=1.0),
+    },
+    "nb101": {
+        "faithful": dict(epochs=35, batch_size=256, lr_mul=0.1, warmup_steps=50, betas=(0.9, 0.982),
+                         weight_decay=5e-4, eps=1e-9, ranking_weight=9.0),
+        "fast": dict(epochs=35, batch_size=256, lr_mul=0.1, warmup_steps=50, betas=(0.9, 0.982),
+                     weight_decay=5e-4, eps=1e-9, ranking_weight=9.0),
+        "tiny": dict(epochs=20, batch_size=32, lr_mul=0.2, warmup_steps=10, betas=(0.9, 0.982),
+                     weight_decay=5e-4, eps=1e-9, ranking_weight=9.0),
+    },
+}
+
+#: Tier-statistics histogram bins q (§3.2): 8 for NB101, 5 for NB201.
+HISTOGRAM_BINS = {"nb101": 8, "nb201": 5}
+
+
+def _lookup(table: Dict[str, Dict[str, Dict[str, Any]]], space: str, preset: str) -> Dict[str, Any]:
+    if space not in table:
+        raise ValueError(f"Unknown search space {space!r}. Expected one of {sorted(table)}.")
+    if preset not in table[space]:
+        raise ValueError(f"Unknown preset {preset!r} for {space}. Expected one of {sorted(table[space])}.")
+    return dict(table[space][preset])
+
+
+def model_preset(space: str, preset: str) -> Dict[str, Any]:
+    return _lookup(MODEL_PRESETS, space, preset)
+
+
+def train_preset(space: str, preset: str) -> Dict[str, Any]:
+    return _lookup(TRAIN_PRESETS, space, preset)

@@ -1,0 +1,31 @@
+"""Shared pytest fixtures: real-data locations (skipped cleanly when absent) and the
+one-line report of whether the NASLib integration tests ran."""
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from naslib_nar.benchmarks.paths import resolve_data_dir
+
+
+@pytest.fixture(scope="session")
+def data_dir():
+    """The real benchmark folder (../shared/data or $NASLIB_NAR_DATA_DIR); skip if absent."""
+    try:
+        path = resolve_data_dir()
+    except FileNotFoundError as exc:  # $NASLIB_NAR_DATA_DIR set to a missing folder
+        pytest.skip(f"real benchmark data not usable: {exc}")
+    if path is None:
+        pytest.skip("real benchmark data not found: set NASLIB_NAR_DATA_DIR or place ../shared/data beside the repo")
+    return path
+
+
+def _naslib_status() -> str:
+    if importlib.util.find_spec("naslib") is None:
+        return "SKIPPED (NASLib is not installed in this environment; see README 'Using with NASLib')"
+    return "RAN (NASLib is installed)"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    terminalreporter.write_sep("-", "NASLib integration tests: " + _naslib_status())
