@@ -76,7 +76,7 @@ def check_targets(y: Any, *, n_expected: int, owner: Any = None, name: str = "y"
     """Return ``y`` as a finite float64 vector of length ``n_expected``."""
     where = f"{name}{_owner_name(owner)}"
     try:
-        arr = np.asarray(y, dtype=np.float64)
+        arr = np.array(y, dtype=np.float64)  # a private, writable copy
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{where} must be a sequence of numbers. Got {type(y).__name__}: {exc}") from None
     if arr.ndim != 1:

@@ -15,6 +15,7 @@ from typing import List, Optional, Sequence, Tuple
 COMMANDS: List[Tuple[str, str, str]] = [
     ("data", "naslib_nar.benchmarks.info", "inspect the benchmark data available here"),
     ("evaluate-predictor", "naslib_nar.experiments.predictor_eval", "rank held-out architectures, report Kendall tau"),
+    ("search", "naslib_nar.experiments.search_cmd", "NAR's search over seeds and ablation grids, both protocols"),
 ]
 
 

@@ -21,8 +21,15 @@ def data_dir():
     return path
 
 
+def naslib_installed() -> bool:
+    """True only for a real NASLib install (a folder named ``naslib`` on sys.path is a
+    namespace package without an ``__init__``, which must not count)."""
+    spec = importlib.util.find_spec("naslib")
+    return spec is not None and spec.origin is not None
+
+
 def _naslib_status() -> str:
-    if importlib.util.find_spec("naslib") is None:
+    if not naslib_installed():
         return "SKIPPED (NASLib is not installed in this environment; see README 'Using with NASLib')"
     return "RAN (NASLib is installed)"
 

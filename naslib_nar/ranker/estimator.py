@@ -7,6 +7,7 @@ the best), and ``tier_statistics_`` the FLOPs/params/op statistics the sampler u
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 from typing import Any, Dict, Optional, Union
@@ -22,7 +23,8 @@ from .tiers import TierSnapshot, TierStatistics, tier_labels
 MODEL_FORMAT = "naslib_nar.NeuralArchitectureRanker"
 MODEL_FORMAT_VERSION = 1
 
-_MODEL_KEYS = ("dim", "depth", "num_heads", "mlp_dim", "dropout", "score_hidden", "tier_hidden")
+_MODEL_KEYS = ("dim", "depth", "num_heads", "mlp_dim", "dropout", "score_hidden", "tier_hidden", "op_embedding",
+               "standardize_inputs")
 _TRAIN_KEYS = ("epochs", "batch_size", "lr_mul", "warmup_steps", "weight_decay", "ranking_weight")
 
 
@@ -41,10 +43,20 @@ class NeuralArchitectureRanker(ParamsMixin):
     n_tiers : int
         Number of quality tiers K (paper: 5; Table 3 ablates 3/5/7).
     dim, depth, num_heads, mlp_dim, dropout, score_hidden, tier_hidden : model overrides.
+    op_embedding : bool or None
+        Embed the operation-matrix token from one-hot op codes (see ``NARModel``).
+    standardize_inputs : bool or None
+        Standardise every tensor element with the training set's mean/std (ReNAS does
+        the same); the FLOPs/params channels otherwise span very different scales.
     epochs, batch_size, lr_mul, warmup_steps, weight_decay, ranking_weight : training overrides
         (``ranking_weight`` is lambda of Eq. 12).
     n_bins : int or None
         Histogram bins q of the tier statistics (8 for NB101, 5 for NB201 when None).
+    canonicalize : bool
+        NB201 only: the ranker sees each architecture with its computationally dead edges
+        set to 'none' (``NB201Space.effective_ops``), so equivalent strings share one
+        encoding; tier statistics keep the real network costs. NB101 cells are always
+        pruned by the space itself.
     refresh_tier_embeddings : bool
         After training, recompute each tier embedding as the mean encoder feature of
         its training architectures under the final weights (instead of the running mean
@@ -73,6 +85,8 @@ class NeuralArchitectureRanker(ParamsMixin):
         dropout: Optional[float] = None,
         score_hidden: Optional[int] = None,
         tier_hidden: Optional[int] = None,
+        op_embedding: Optional[bool] = None,
+        standardize_inputs: Optional[bool] = None,
         epochs: Optional[int] = None,
         batch_size: Optional[int] = None,
         lr_mul: Optional[float] = None,
@@ -80,6 +94,7 @@ class NeuralArchitectureRanker(ParamsMixin):
         weight_decay: Optional[float] = None,
         ranking_weight: Optional[float] = None,
         n_bins: Optional[int] = None,
+        canonicalize: bool = False,
         refresh_tier_embeddings: bool = True,
         precision: str = "fp32",
         device: str = "auto",
@@ -89,8 +104,10 @@ class NeuralArchitectureRanker(ParamsMixin):
         self.space, self.dataset, self.preset, self.n_tiers = space, dataset, preset, n_tiers
         self.dim, self.depth, self.num_heads, self.mlp_dim = dim, depth, num_heads, mlp_dim
         self.dropout, self.score_hidden, self.tier_hidden = dropout, score_hidden, tier_hidden
+        self.op_embedding, self.standardize_inputs = op_embedding, standardize_inputs
         self.epochs, self.batch_size, self.lr_mul, self.warmup_steps = epochs, batch_size, lr_mul, warmup_steps
         self.weight_decay, self.ranking_weight, self.n_bins = weight_decay, ranking_weight, n_bins
+        self.canonicalize = canonicalize
         self.refresh_tier_embeddings, self.precision, self.device = refresh_tier_embeddings, precision, device
         self.random_state, self.progress = random_state, progress
 
@@ -107,6 +124,9 @@ class NeuralArchitectureRanker(ParamsMixin):
                     allow_none=True)
         for name in ("lr_mul", "weight_decay", "ranking_weight"):
             check_param(name, getattr(self, name), float, owner=self, min_val=0.0, allow_none=True)
+        for name in ("op_embedding", "standardize_inputs"):
+            check_param(name, getattr(self, name), bool, owner=self, allow_none=True)
+        check_param("canonicalize", self.canonicalize, bool, owner=self)
         check_param("refresh_tier_embeddings", self.refresh_tier_embeddings, bool, owner=self)
         check_param("precision", self.precision, str, owner=self, choices=("fp32", "bf16"))
         check_param("device", self.device, str, owner=self, choices=("auto", "cpu", "cuda"))
@@ -135,7 +155,14 @@ class NeuralArchitectureRanker(ParamsMixin):
         return torch.device(self.device)
 
     def _encode(self, X: Any, space: Optional[str]) -> EncodedArchs:
-        return encode_archs(X, space=space, dataset=self.dataset)
+        enc = encode_archs(X, space=space, dataset=self.dataset)
+        if self.canonicalize and enc.space == "nb201":
+            from ..spaces.nb201 import NB201Space
+
+            sp = NB201Space()
+            tensors = sp.encode(sp.effective_ops(sp.decode_tensors(enc.tensors)), dataset=self.dataset)
+            enc = dataclasses.replace(enc, tensors=tensors)
+        return enc
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Any, y: Any, *, X_val: Any = None, y_val: Any = None) -> "NeuralArchitectureRanker":
@@ -190,6 +217,8 @@ class NeuralArchitectureRanker(ParamsMixin):
             generator = torch.Generator().manual_seed(seed)
             train_cfg = TrainConfig(precision=self.precision, **cfg["train"])
             tensors = torch.from_numpy(enc.tensors)
+            if cfg["model"]["standardize_inputs"]:
+                model.set_input_standardisation(tensors)
             self.history_ = train_nar(
                 model, tensors, torch.from_numpy(y).float(), torch.from_numpy(tiers), train_cfg,
                 generator=generator, device=device, val=val, on_batch=on_batch, progress=self.progress,

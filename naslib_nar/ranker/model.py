@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from .layers import EncoderBlock, TierDecoderBlock, sinusoidal_positions
-from .presets import TOKEN_SHAPES, model_preset
+from .presets import OP_CODES, TOKEN_SHAPES, model_preset
 
 
 class NARModel(nn.Module):
@@ -31,6 +31,10 @@ class NARModel(nn.Module):
         score_hidden: hidden width of the score head (Eq. 8).
         tier_hidden: hidden width of the tier classifier (Eq. 11).
         decoder_depth: decoder layers; defaults to ``depth`` as in the paper.
+        n_op_codes: if set, token 0 (the operation matrix, integer op codes) is embedded
+            from its one-hot encoding instead of a linear map of the raw codes. The
+            paper's linear map sees codes as magnitudes (NB201: "none" = 0 looks like a
+            missing edge, avg_pool = 4 sits next to conv3x3 = 3); one-hot removes that.
     """
 
     def __init__(
@@ -47,10 +51,17 @@ class NARModel(nn.Module):
         score_hidden: int = 1024,
         tier_hidden: int = 256,
         decoder_depth: Optional[int] = None,
+        n_op_codes: Optional[int] = None,
     ) -> None:
         super().__init__()
         self.n_tokens, self.patch_size, self.n_tiers, self.dim = n_tokens, patch_size, n_tiers, dim
+        self.n_op_codes = n_op_codes
         self.patch_embed = nn.Linear(patch_size * patch_size, dim)
+        self.op_embed = nn.Linear(patch_size * patch_size * n_op_codes, dim) if n_op_codes else None
+        # Per-element input standardisation (set from the training set by the estimator;
+        # identity by default). Channel 0 stays raw when it is one-hot embedded.
+        self.register_buffer("input_mean", torch.zeros(n_tokens, patch_size, patch_size))
+        self.register_buffer("input_std", torch.ones(n_tokens, patch_size, patch_size))
         self.register_buffer("pos_embed", sinusoidal_positions(n_tokens, dim), persistent=False)
         self.embed_drop = nn.Dropout(dropout)
         self.encoder = nn.ModuleList(EncoderBlock(dim, num_heads, mlp_dim, dropout) for _ in range(depth))
@@ -80,7 +91,12 @@ class NARModel(nn.Module):
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """(B, N, P, P) feature tensors -> x_alpha (B, N, D) (Eq. 4-7)."""
-        tokens = self.patch_embed(x.flatten(2)) + self.pos_embed
+        tokens = self.patch_embed(((x - self.input_mean) / self.input_std).flatten(2))
+        if self.op_embed is not None:
+            codes = x[:, 0].round().long().clamp(0, self.n_op_codes - 1).flatten(1)
+            one_hot = torch.nn.functional.one_hot(codes, self.n_op_codes).flatten(1).to(tokens.dtype)
+            tokens = torch.cat([self.op_embed(one_hot).unsqueeze(1), tokens[:, 1:]], dim=1)
+        tokens = tokens + self.pos_embed
         tokens = self.embed_drop(tokens)
         for block in self.encoder:
             tokens = block(tokens)
@@ -119,6 +135,17 @@ class NARModel(nn.Module):
         self.tier_counts += batch_counts.to(self.tier_counts.dtype)
 
     @torch.no_grad()
+    def set_input_standardisation(self, tensors: torch.Tensor) -> None:
+        """Per-element mean/std of the training tensors (zero std -> 1, i.e. left unscaled)."""
+        mean = tensors.mean(dim=0)
+        std = tensors.std(dim=0, unbiased=False)
+        std = torch.where(std > 1e-12, std, torch.ones_like(std))
+        if self.op_embed is not None:  # the op codes are embedded one-hot, never rescaled
+            mean[0], std[0] = 0.0, 1.0
+        self.input_mean.copy_(mean)
+        self.input_std.copy_(std)
+
+    @torch.no_grad()
     def restart_tier_means(self) -> None:
         """Start a new running mean at the next update, keeping the current embeddings until then.
 
@@ -130,7 +157,13 @@ class NARModel(nn.Module):
 
 
 def create_ranker_model(space: str, preset: str = "faithful", *, n_tiers: int = 5, **overrides: Any) -> NARModel:
-    """Build a :class:`NARModel` for ``space`` from a preset, with keyword overrides."""
+    """Build a :class:`NARModel` for ``space`` from a preset, with keyword overrides.
+
+    ``op_embedding`` selects the one-hot op-code embedding; ``standardize_inputs`` is a
+    training-time setting (the estimator fits the statistics) and is ignored here.
+    """
     kwargs = {**model_preset(space, preset), **{k: v for k, v in overrides.items() if v is not None}}
     n_tokens, patch = TOKEN_SHAPES[space]
-    return NARModel(n_tokens=n_tokens, patch_size=patch, n_tiers=n_tiers, **kwargs)
+    kwargs.pop("standardize_inputs", None)
+    n_op_codes = OP_CODES[space] if kwargs.pop("op_embedding", False) else None
+    return NARModel(n_tokens=n_tokens, patch_size=patch, n_tiers=n_tiers, n_op_codes=n_op_codes, **kwargs)

@@ -10,17 +10,25 @@ from __future__ import annotations
 from typing import Any, Dict
 
 TOKEN_SHAPES = {"nb101": (19, 7), "nb201": (31, 4)}
+#: Distinct values of the operation-matrix channel (0 = no edge; NB201 "none" is 0 too).
+OP_CODES = {"nb101": 6, "nb201": 5}
 
 MODEL_PRESETS: Dict[str, Dict[str, Dict[str, Any]]] = {
     "nb201": {
-        "faithful": dict(dim=128, depth=6, num_heads=4, mlp_dim=512, dropout=0.1, score_hidden=1024, tier_hidden=256),
-        "fast": dict(dim=64, depth=2, num_heads=4, mlp_dim=256, dropout=0.1, score_hidden=256, tier_hidden=128),
-        "tiny": dict(dim=32, depth=1, num_heads=2, mlp_dim=64, dropout=0.0, score_hidden=64, tier_hidden=32),
+        "faithful": dict(dim=128, depth=6, num_heads=4, mlp_dim=512, dropout=0.1, score_hidden=1024, tier_hidden=256,
+                         op_embedding=False, standardize_inputs=False),
+        "fast": dict(dim=64, depth=2, num_heads=4, mlp_dim=256, dropout=0.1, score_hidden=256, tier_hidden=128,
+                     op_embedding=True, standardize_inputs=True),
+        "tiny": dict(dim=32, depth=1, num_heads=2, mlp_dim=64, dropout=0.0, score_hidden=64, tier_hidden=32,
+                     op_embedding=True, standardize_inputs=True),
     },
     "nb101": {
-        "faithful": dict(dim=256, depth=6, num_heads=4, mlp_dim=1024, dropout=0.1, score_hidden=2048, tier_hidden=2048),
-        "fast": dict(dim=64, depth=2, num_heads=4, mlp_dim=256, dropout=0.1, score_hidden=256, tier_hidden=128),
-        "tiny": dict(dim=32, depth=1, num_heads=2, mlp_dim=64, dropout=0.0, score_hidden=64, tier_hidden=32),
+        "faithful": dict(dim=256, depth=6, num_heads=4, mlp_dim=1024, dropout=0.1, score_hidden=2048, tier_hidden=2048,
+                         op_embedding=False, standardize_inputs=False),
+        "fast": dict(dim=64, depth=2, num_heads=4, mlp_dim=256, dropout=0.1, score_hidden=256, tier_hidden=128,
+                     op_embedding=True, standardize_inputs=True),
+        "tiny": dict(dim=32, depth=1, num_heads=2, mlp_dim=64, dropout=0.0, score_hidden=64, tier_hidden=32,
+                     op_embedding=True, standardize_inputs=True),
     },
 }
 

@@ -182,6 +182,43 @@ class NB201Space:
         flops, _ = _cell_tables(ds, include_bn=include_bn)
         return _fixed_flops(ds, include_bn) + _CELLS_PER_STAGE * (self.op_counts(batch) @ _stage_costs(flops))
 
+    def effective_ops(self, batch: Any) -> np.ndarray:
+        """The architectures with every computationally dead edge set to 'none'.
+
+        An edge matters only if it is not 'none', its source node receives a live input
+        (node 0 always does) and its target node feeds the output through live edges;
+        otherwise the network computes the same function without it (up to BN offsets of
+        an all-zero input). Many NB201 strings therefore describe the same network; the
+        ranker can see this canonical form (``NeuralArchitectureRanker(canonicalize=True)``)
+        while FLOPs/params statistics keep the real, uncanonicalised network costs.
+        """
+        ops = self.as_batch(batch).copy()
+        live = ops != 0  # (n, 6) in EDGES order
+        src = np.array([e[0] for e in EDGES])
+        dst = np.array([e[1] for e in EDGES])
+        n = ops.shape[0]
+        reached = np.zeros((n, 4), dtype=bool)
+        reached[:, 0] = True
+        for node in (1, 2, 3):  # EDGES run forward, so one pass in node order suffices
+            into = dst == node
+            reached[:, node] = np.any(live[:, into] & reached[:, src[into]], axis=1)
+        feeds = np.zeros((n, 4), dtype=bool)
+        feeds[:, 3] = True
+        for node in (2, 1, 0):
+            out_of = src == node
+            feeds[:, node] = np.any(live[:, out_of] & feeds[:, dst[out_of]], axis=1)
+        effective = live & reached[:, src] & feeds[:, dst]
+        ops[~effective] = 0
+        return ops
+
+    def decode_tensors(self, tensors: np.ndarray) -> np.ndarray:
+        """Op indices ``(n, 6)`` read back from channel 0 of :meth:`encode`'s tensors."""
+        tensors = np.asarray(tensors)
+        if tensors.ndim != 4 or tuple(tensors.shape[1:]) != self.tensor_shape:
+            raise ValueError(f"Expected NB201 feature tensors of shape (n, 31, 4, 4); got {tensors.shape}.")
+        codes = np.rint(tensors[:, 0].reshape(len(tensors), 16)[:, _FLAT_EDGE])
+        return _check_indices(codes.astype(np.int64))
+
     # ------------------------------------------------------------------ features
     def encode(self, batch: Any, dataset: str = "cifar10") -> np.ndarray:
         """Feature tensors ``(n, 31, 4, 4)`` float32 for the ranker.

@@ -1,0 +1,126 @@
+"""The parameters of NAR's search methods: defaults, validation, per-space values.
+
+A method receives a plain dict (``params``, e.g. from a YAML config); :func:`resolve`
+checks it once, fills in the defaults and returns a frozen :class:`SearchSettings`, so a
+typo or an out-of-range value fails before any label is spent, with a message that names
+the key and the fix.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, Mapping, Optional
+
+from .._validation import check_param
+from .constraints import CONSTRAINTS, SELECTION_MODES
+from .selection import (
+    DEFAULT_NOISE_LEVEL,
+    DEFAULT_SMOOTHING,
+    DEFAULT_ZETA,
+    DEFAULT_ZETA_OPS,
+)
+
+#: Candidates per iteration k (the training batch size, Appendix B).
+CANDIDATES = {"nb101": 256, "nb201": 128}
+#: The paper's training and validation set sizes (§4.1, §4.2).
+TRAIN_SIZE = {"nb101": 4236, "nb201": 1000}
+VAL_SIZE = {"nb101": 1024, "nb201": 256}
+#: Share of the budget spent on the random initial design of the budget regime when
+#: ``n_init`` is not given (see runs.py).
+INIT_FRACTION = 0.3
+STATISTICS = ("aggregate", "batches")
+
+#: Keys each method accepts, beyond the shared sampling/selection keys.
+_SHARED = ("candidates", "top_n", "random_fraction", "reuse", "max_trials", "statistics", "constraints",
+           "op_statistics", "selection", "beta", "theta", "zeta", "zeta_ops", "alpha", "noise_level",
+           "update_tier_embeddings", "predictor", "noisy")
+METHOD_KEYS = {
+    "nar_paper": _SHARED + ("iterations", "train_size", "val_size"),
+    "nar": _SHARED + ("n_init", "refit_every"),
+    "renas": ("candidates", "top_n", "predictor", "noisy", "n_init", "refit_every"),
+}
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """Resolved parameters of one search run (see README / configs for their meaning)."""
+
+    candidates: int
+    top_n: int = 5
+    random_fraction: float = 0.5
+    reuse: int = 25
+    max_trials: int = 100
+    statistics: str = "aggregate"
+    constraints: str = "both"
+    op_statistics: bool = True
+    selection: str = "select"
+    beta: int = 4
+    theta: float = 0.1
+    zeta: float = DEFAULT_ZETA
+    zeta_ops: float = DEFAULT_ZETA_OPS
+    alpha: float = DEFAULT_SMOOTHING
+    noise_level: Optional[float] = DEFAULT_NOISE_LEVEL
+    update_tier_embeddings: bool = False
+    predictor: Dict[str, Any] = field(default_factory=dict)
+    noisy: bool = True
+    iterations: int = 50
+    train_size: int = 0
+    val_size: int = 0
+    n_init: Optional[int] = None
+    refit_every: int = 1
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+    def plan_kwargs(self) -> Dict[str, Any]:
+        """Keyword arguments of :func:`naslib_nar.search.constraints.make_plan`."""
+        return {"constraints": self.constraints, "op_statistics": self.op_statistics, "mode": self.selection,
+                "beta": self.beta, "theta": self.theta, "zeta": self.zeta, "zeta_ops": self.zeta_ops,
+                "alpha": self.alpha, "noise_level": self.noise_level}
+
+
+def resolve(method: str, space: str, params: Optional[Mapping[str, Any]]) -> SearchSettings:
+    """Validate ``params`` for ``method`` on ``space`` and fill in the defaults."""
+    if method not in METHOD_KEYS:
+        raise ValueError(f"Unknown NAR search method {method!r}; expected one of {sorted(METHOD_KEYS)}.")
+    if space not in CANDIDATES:
+        raise ValueError(f"Unknown search space {space!r}; expected one of {sorted(CANDIDATES)}.")
+    params = dict(params or {})
+    unknown = sorted(set(params) - set(METHOD_KEYS[method]))
+    if unknown:
+        raise ValueError(f"Unknown parameter(s) {unknown} for search method {method!r}. Valid: "
+                         f"{sorted(METHOD_KEYS[method])}.")
+    owner = f"search method {method!r}"
+    values: Dict[str, Any] = {"candidates": CANDIDATES[space], "train_size": TRAIN_SIZE[space],
+                              "val_size": VAL_SIZE[space]}
+    if method == "renas":  # no tier statistics: every candidate comes uniformly from the whole space
+        values["random_fraction"] = 1.0
+    values.update(params)
+    ints = {"candidates": 1, "top_n": 1, "reuse": 1, "max_trials": 1, "beta": 2, "iterations": 1,
+            "train_size": 2, "val_size": 0, "refit_every": 1}
+    for name, low in ints.items():
+        check_param(name, values.get(name, low), int, owner=owner, min_val=low)
+    check_param("n_init", values.get("n_init"), int, owner=owner, min_val=2, allow_none=True)
+    check_param("random_fraction", values.get("random_fraction", 0.5), float, owner=owner, min_val=0.0, max_val=1.0)
+    check_param("theta", values.get("theta", 0.1), float, owner=owner, min_val=0.0, max_val=1.0)
+    for name in ("zeta", "zeta_ops", "alpha"):
+        check_param(name, values.get(name, 0.0), float, owner=owner, min_val=0.0)
+    check_param("noise_level", values.get("noise_level"), float, owner=owner, min_val=0.0, max_val=1.0,
+                min_inclusive=False, max_inclusive=False, allow_none=True)
+    check_param("statistics", values.get("statistics", "aggregate"), str, owner=owner, choices=STATISTICS)
+    check_param("constraints", values.get("constraints", "both"), str, owner=owner, choices=CONSTRAINTS)
+    check_param("selection", values.get("selection", "select"), str, owner=owner, choices=SELECTION_MODES)
+    for name in ("op_statistics", "update_tier_embeddings", "noisy"):
+        check_param(name, values.get(name, False), bool, owner=owner)
+    if not isinstance(values.get("predictor", {}), dict):
+        raise TypeError(f"The 'predictor' parameter of {owner} must be a mapping of predictor parameters "
+                        f"(e.g. {{preset: fast}}). Got {values['predictor']!r}.")
+    if values.get("alpha", 1.0) == 0.0:
+        raise ValueError(f"The 'alpha' parameter of {owner} must be > 0 (smoothing keeps KL finite). Got 0.")
+    top_n = values.get("top_n", SearchSettings.top_n)
+    if top_n > values["candidates"]:
+        raise ValueError(f"top_n (n = {top_n}) cannot exceed the candidates per iteration (k = "
+                         f"{values['candidates']}) of {owner}; lower top_n or raise candidates.")
+    for name in ("random_fraction", "theta", "zeta", "zeta_ops", "alpha", "noise_level"):
+        if isinstance(values.get(name), int):
+            values[name] = float(values[name])
+    return SearchSettings(**values)

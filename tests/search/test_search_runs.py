@@ -1,0 +1,89 @@
+"""The search loop and its regimes on synthetic benchmarks (tiny ranker, few iterations)."""
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+from conftest import TINY
+
+from naslib_nar.search.loop import choose
+from naslib_nar.search.oracle import BudgetExhausted, Oracle
+from naslib_nar.search.runs import run_nar, run_nar_paper, run_renas
+
+PAPER = {"train_size": 120, "val_size": 30, "iterations": 4, "top_n": 3, "candidates": 40, "predictor": TINY}
+
+
+def test_choose_prefers_t1_by_score_then_t1_probability():
+    scores = np.array([5.0, 9.0, 1.0, 7.0, 3.0])
+    proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3], [0.45, 0.55]])
+    out = choose(scores, proba, 4)
+    # T1 (argmax 0): positions 0, 2, 3 -> by score 3, 0, 2; then the best T1 probability: 4 (0.45) over 1 (0.2).
+    assert out["picked"].tolist() == [3, 0, 2, 4] and out["fallback"].tolist() == [4]
+    assert choose(scores, None, 2)["picked"].tolist() == [1, 3]
+
+
+def test_paper_regime_counts_only_search_queries(synthetic_nb201):
+    trace = run_nar_paper(synthetic_nb201, seed=0, params=PAPER)
+    kinds = trace.kinds.tolist()
+    assert kinds.count("train") == 120 and kinds.count("val") == 30 and kinds.count("search") == 12
+    searched = trace.rows[trace.kinds == "search"]
+    assert len(np.unique(searched)) == len(searched)  # the search never pays twice for one architecture
+    info = trace.info
+    assert info["counted_kinds"] == ["search"] and info["n_scored"] > 0 and info["iterations_run"] == 4
+    assert info["accepted"] + info["accepted_late"] > 0 and info["plans"]
+
+
+def test_search_is_reproducible_for_a_fixed_seed(synthetic_nb201):
+    a = run_nar_paper(synthetic_nb201, seed=3, params=PAPER)
+    b = run_nar_paper(synthetic_nb201, seed=3, params=PAPER)
+    np.testing.assert_array_equal(a.rows, b.rows)
+    np.testing.assert_array_equal(a.observed, b.observed)
+    assert a.info["n_scored"] == b.info["n_scored"]
+    c = run_nar_paper(synthetic_nb201, seed=4, params=PAPER)
+    assert not np.array_equal(a.rows, c.rows)
+
+
+def test_budget_regime_spends_exactly_the_budget(synthetic_nb201):
+    trace = run_nar(synthetic_nb201, seed=0, budget=31,
+                    params={"n_init": 12, "top_n": 4, "candidates": 32, "refit_every": 2, "predictor": TINY})
+    assert len(trace.rows) == 31 and len(np.unique(trace.rows)) == 31
+    assert trace.kinds.tolist().count("train") == 12 and trace.info["counted_kinds"] is None
+    assert trace.info["n_fits"] == 1 + 2  # iterations 2 and 4 re-fit; the last (5th) does not
+    with pytest.raises(ValueError, match="n_init"):
+        run_nar(synthetic_nb201, seed=0, budget=10, params={"n_init": 20, "predictor": TINY})
+    with pytest.raises(ValueError, match="budget"):
+        run_nar(synthetic_nb201, seed=0, budget=None)
+
+
+def test_oracle_enforces_the_budget(synthetic_nb201):
+    oracle = Oracle(synthetic_nb201, method="x", seed=0, budget=5, charged_kinds=("search",))
+    oracle.query(np.arange(100), "train")  # not charged
+    oracle.query(np.arange(5), "search")
+    assert oracle.remaining == 0
+    with pytest.raises(BudgetExhausted):
+        oracle.query([7], "search")
+
+
+def test_tier_embedding_updates_and_statistics_by_turns(synthetic_nb201):
+    trace = run_nar_paper(synthetic_nb201, seed=1, params={**PAPER, "update_tier_embeddings": True,
+                                                           "statistics": "batches", "random_fraction": 0.0})
+    assert trace.kinds.tolist().count("search") == 12
+    assert trace.info["plans_used"] >= 2  # 120 training labels in batches of 32: several snapshots in turn
+
+
+def test_nb101_search_queries_only_labelled_cells(synthetic_nb101):
+    params = {"train_size": 100, "val_size": 0, "iterations": 3, "top_n": 2, "candidates": 16,
+              "random_fraction": 0.25, "predictor": TINY}
+    trace = run_nar_paper(synthetic_nb101, seed=0, params=params)
+    assert np.isfinite(synthetic_nb101.metric("val_acc")[trace.rows]).all()
+    assert trace.info["unlabelled_resampled"] > 0
+    assert trace.kinds.tolist().count("search") == 6
+
+
+@pytest.mark.skipif(importlib.util.find_spec("naslib_nar.baselines.renas") is None, reason="ReNAS not available")
+def test_renas_budget_regime_samples_uniformly(synthetic_nb201):
+    trace = run_renas(synthetic_nb201, seed=0, budget=22, params={"n_init": 12, "top_n": 5, "candidates": 40,
+                                                                  "predictor": {"epochs": 5}})
+    assert len(trace.rows) == 22 and trace.info["predictor"] == "renas"
+    assert trace.info["accepted"] == 0 and trace.info["t1_candidates"] == 0  # no statistics, no tiers
