@@ -16,6 +16,7 @@ COMMANDS: List[Tuple[str, str, str]] = [
     ("data", "naslib_nar.benchmarks.info", "inspect the benchmark data available here"),
     ("evaluate-predictor", "naslib_nar.experiments.predictor_eval", "rank held-out architectures, report Kendall tau"),
     ("search", "naslib_nar.experiments.search_cmd", "NAR's search over seeds and ablation grids, both protocols"),
+    ("compare", "naslib_nar.experiments.compare", "NAR vs baselines: resumable runs, tables from stored traces"),
 ]
 
 

@@ -1,0 +1,42 @@
+"""Baselines the NAR is compared against, each a standalone re-implementation.
+
+* :class:`~naslib_nar.baselines.renas.ReNASPredictor`: the ReNAS predictor (Xu et al.):
+  per-element standardised feature tensors, a LeNet-like CNN, pairwise ranking loss.
+* :func:`~naslib_nar.baselines.random_search.run_random_search`: uniform random search.
+* :func:`~naslib_nar.baselines.evolution.run_regularized_evolution`: regularized
+  evolution (Real et al.), mutation as in NASLib.
+* :func:`~naslib_nar.baselines.predictor_guided.run_predictor_guided`: a BANANAS-like
+  loop (ensemble of MLPs, mutation acquisition, independent Thompson sampling).
+* :func:`~naslib_nar.baselines.bohb.run_bohb`: BOHB through its maintained library (the
+  optional ``bohb`` extra), on NB201's 12- and 200-epoch results.
+
+Every search baseline has the signature ``run(bench, *, seed, budget, params,
+progress=False) -> SearchTrace`` and gets all its labels from
+:class:`~naslib_nar.search.oracle.Oracle`, so its accounting is the NAR's. Names are
+resolved lazily so that importing this package imports neither torch nor the optional
+BOHB library.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = ["ReNASPredictor", "run_random_search", "run_regularized_evolution", "run_predictor_guided", "run_bohb"]
+
+_LOCATIONS = {
+    "ReNASPredictor": ".renas",
+    "run_random_search": ".random_search",
+    "run_regularized_evolution": ".evolution",
+    "run_predictor_guided": ".predictor_guided",
+    "run_bohb": ".bohb",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LOCATIONS:
+        return getattr(importlib.import_module(_LOCATIONS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(list(globals()) + __all__)
