@@ -80,7 +80,6 @@ def _stock_model(space: str):
 
 def measure(space: str, impl: str, preset: str, precision: str, repeats: int) -> Dict[str, Any]:
     """Runs inside the subprocess: step timing, inference throughput, peak memory."""
-    import numpy as np
     import torch
 
     from bench._common import peak_rss_mb, time_repeated

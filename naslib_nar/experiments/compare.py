@@ -40,10 +40,12 @@ STATUS_FILE = "status.json"
 
 
 # ---------------------------------------------------------------------- the plan
-def search_tasks(cfg: CompareConfig, out: Path) -> List[Dict[str, Any]]:
-    """One task per stored search run, in a stable order."""
+def search_tasks(cfg: CompareConfig, out: Path, ranker_cache: Optional[Path] = None) -> List[Dict[str, Any]]:
+    """One task per stored search run, in a stable order. Fitted paper-regime rankers are
+    kept in ``ranker_cache`` (default OUT/rankers) and reused, also by ``naslib-nar search``."""
     tasks = []
-    common = {"space": cfg.space, "source": cfg.source, "data_dir": cfg.data_dir}
+    common = {"space": cfg.space, "source": cfg.source, "data_dir": cfg.data_dir,
+              "ranker_cache": str(ranker_cache if ranker_cache is not None else out / "rankers")}
     for dataset in cfg.datasets:
         for budget in cfg.budgets:
             for method in cfg.budget_methods:
@@ -175,7 +177,9 @@ def execute_search(task: Dict[str, Any]) -> Dict[str, Any]:
 
         bench = _benchmark(task["space"], task["dataset"], task["source"], task["data_dir"])
         run = get_method(task["method"])
-        trace = run(bench, seed=task["seed"], budget=task["budget"], params=dict(task["params"]), progress=False)
+        extra = {"ranker_cache": task["ranker_cache"]} if task["method"] == "nar_paper" and task.get("ranker_cache") else {}
+        trace = run(bench, seed=task["seed"], budget=task["budget"], params=dict(task["params"]), progress=False,
+                    **extra)
         record = {"format": RUN_FORMAT, "version": RUN_FORMAT_VERSION, "task": _task_key(task),
                   "bench_source": bench.source, "trace": trace.to_dict(),
                   "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
@@ -218,7 +222,7 @@ def _print(message: str) -> None:
 
 
 def run_compare(cfg: CompareConfig, out_dir: Any, *, max_workers: Optional[int] = None, report: bool = True,
-                log: Optional[Callable[[str], None]] = _print) -> Dict[str, Any]:
+                log: Optional[Callable[[str], None]] = _print, ranker_cache: Optional[Any] = None) -> Dict[str, Any]:
     """Run every task of ``cfg`` that has no stored result yet, then write the report.
 
     Returns a status dict: counts of runs done before, run now, skipped and failed, with
@@ -238,7 +242,8 @@ def run_compare(cfg: CompareConfig, out_dir: Any, *, max_workers: Optional[int] 
         if reason is not None:
             skipped[method] = reason
             say(f"skipping method {method}: {reason}")
-    searches = [t for t in search_tasks(cfg, out) if t["method"] not in skipped]
+    cache = Path(ranker_cache) if ranker_cache is not None else None
+    searches = [t for t in search_tasks(cfg, out, cache) if t["method"] not in skipped]
     predictors = predictor_tasks(cfg, out)
     todo: List[Tuple[Callable[[Dict[str, Any]], Dict[str, Any]], Dict[str, Any]]] = []
     done_before = 0
@@ -301,6 +306,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-workers", type=int, dest="max_workers", help="worker processes (default: config, 2)")
     parser.add_argument("--report-only", action="store_true",
                         help="only regenerate the tables and plots from the results stored in --out")
+    parser.add_argument("--ranker-cache", dest="ranker_cache",
+                        help="folder of fitted rankers reused across runs and commands (default: OUT/rankers)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -320,7 +327,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.config:
         raise ValueError("--config is required (unless --report-only).")
     cfg = CompareConfig.from_yaml(args.config)
-    status = run_compare(cfg, out, max_workers=args.max_workers)
+    status = run_compare(cfg, out, max_workers=args.max_workers, ranker_cache=args.ranker_cache)
     if status["failed"]:
         print(f"{len(status['failed'])} run(s) failed; see {out / STATUS_FILE} for tracebacks.")
         return 1

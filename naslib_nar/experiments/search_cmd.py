@@ -48,15 +48,18 @@ def _bench(space: str, dataset: str, source: str, data_dir: Optional[str]) -> An
     return _BENCHES[key]
 
 
-def tasks(cfg: SearchConfig, out: Path) -> List[Dict[str, Any]]:
+def tasks(cfg: SearchConfig, out: Path, ranker_cache: Optional[Path] = None) -> List[Dict[str, Any]]:
+    cache = str(ranker_cache if ranker_cache is not None else out / "rankers")
     return [{"space": cfg.space, "dataset": dataset, "variant": v.name, "method": v.method, "budget": v.budget,
              "params": v.params, "seed": seed, "source": cfg.source, "data_dir": cfg.data_dir,
-             "path": str(out / "runs" / v.name / dataset / f"seed{seed}.json")}
+             "path": str(out / "runs" / v.name / dataset / f"seed{seed}.json"),
+             "ranker_cache": cache}
             for v in cfg.variants for dataset in cfg.datasets for seed in cfg.seeds]
 
 
 def _identity(task: Dict[str, Any]) -> str:
-    return json.dumps({k: v for k, v in task.items() if k != "path"}, sort_keys=True, default=str)
+    return json.dumps({k: v for k, v in task.items() if k not in ("path", "ranker_cache")}, sort_keys=True,
+                      default=str)
 
 
 def stored(task: Dict[str, Any]) -> Optional[Dict[str, Any]]:
@@ -88,7 +91,8 @@ def execute(task: Dict[str, Any]) -> Dict[str, Any]:
     try:
         bench = _bench(task["space"], task["dataset"], task["source"], task["data_dir"])
         run = {"nar_paper": run_nar_paper, "nar": run_nar, "renas": run_renas}[task["method"]]
-        trace = run(bench, seed=task["seed"], budget=task["budget"], params=task["params"])
+        extra = {"ranker_cache": task["ranker_cache"]} if task["method"] == "nar_paper" else {}
+        trace = run(bench, seed=task["seed"], budget=task["budget"], params=task["params"], **extra)
         atomic_write_json(task["path"], {"format": RUN_FORMAT, "task": task, "trace": trace.to_dict()})
         return {"status": "ok", "seconds": time.perf_counter() - start}
     except Exception as exc:  # noqa: BLE001 - reported with its traceback; the other seeds continue
@@ -96,9 +100,9 @@ def execute(task: Dict[str, Any]) -> Dict[str, Any]:
                 "traceback": traceback.format_exc()}
 
 
-def run_tasks(cfg: SearchConfig, out: Path, log=print) -> List[Dict[str, Any]]:
+def run_tasks(cfg: SearchConfig, out: Path, log=print, ranker_cache: Optional[Path] = None) -> List[Dict[str, Any]]:
     """Run the tasks that have no stored result; returns the failures."""
-    todo = [t for t in tasks(cfg, out) if stored(t) is None]
+    todo = [t for t in tasks(cfg, out, ranker_cache) if stored(t) is None]
     log(f"{len(tasks(cfg, out)) - len(todo)} run(s) already stored in {out}; {len(todo)} to run with "
         f"{min(cfg.max_workers, max(len(todo), 1))} worker(s).")
     failures: List[Dict[str, Any]] = []
@@ -223,6 +227,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", dest="data_dir")
     parser.add_argument("--max-workers", type=int, dest="max_workers")
     parser.add_argument("--out", required=True, help="output directory (search.json, search.md, plots, runs/)")
+    parser.add_argument("--ranker-cache", dest="ranker_cache",
+                        help="folder of fitted rankers reused across runs and commands (default: OUT/rankers)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -233,7 +239,7 @@ def run(args: argparse.Namespace) -> int:
     cfg = parse_config(raw, where, overrides)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    failures = run_tasks(cfg, out)
+    failures = run_tasks(cfg, out, ranker_cache=Path(args.ranker_cache) if args.ranker_cache else None)
     result = write_report(cfg, out, failures)
     if result is None:
         print(f"naslib-nar search: no run finished in {out}; the first failure:\n{failures[0]['traceback']}")

@@ -17,7 +17,7 @@ import numpy as np
 from .._params import ParamsMixin
 from .._validation import check_fitted, check_param, check_targets
 from ..spaces.encoded import EncodedArchs, encode_archs
-from .presets import HISTOGRAM_BINS, model_preset, train_preset
+from .presets import HISTOGRAM_BINS, encoding_preset, model_preset, train_preset
 from .tiers import TierSnapshot, TierStatistics, tier_labels
 
 MODEL_FORMAT = "naslib_nar.NeuralArchitectureRanker"
@@ -52,8 +52,8 @@ class NeuralArchitectureRanker(ParamsMixin):
         (``ranking_weight`` is lambda of Eq. 12).
     n_bins : int or None
         Histogram bins q of the tier statistics (8 for NB101, 5 for NB201 when None).
-    canonicalize : bool
-        NB201 only: the ranker sees each architecture with its computationally dead edges
+    canonicalize : bool or None
+        None takes the preset's choice (``fast``: True, ``faithful``: False). NB201 only: the ranker sees each architecture with its computationally dead edges
         set to 'none' (``NB201Space.effective_ops``), so equivalent strings share one
         encoding; tier statistics keep the real network costs. NB101 cells are always
         pruned by the space itself.
@@ -61,6 +61,11 @@ class NeuralArchitectureRanker(ParamsMixin):
         After training, recompute each tier embedding as the mean encoder feature of
         its training architectures under the final weights (instead of the running mean
         accumulated while the weights were still moving).
+    warm_start : bool
+        Like scikit-learn's: a second ``fit`` continues training the fitted model on the
+        new data (``epochs`` more epochs, the learning-rate schedule continuing where it
+        stopped, tiers re-labelled, input statistics kept) instead of starting afresh. The
+        budget regime uses it to re-fit cheaply as labels arrive.
     precision : {"fp32", "bf16"}
         bf16 autocast is mixed precision: several times faster on CPUs with AMX/AVX512-BF16.
     device : {"auto", "cpu", "cuda"}
@@ -94,8 +99,9 @@ class NeuralArchitectureRanker(ParamsMixin):
         weight_decay: Optional[float] = None,
         ranking_weight: Optional[float] = None,
         n_bins: Optional[int] = None,
-        canonicalize: bool = False,
+        canonicalize: Optional[bool] = None,
         refresh_tier_embeddings: bool = True,
+        warm_start: bool = False,
         precision: str = "fp32",
         device: str = "auto",
         random_state: Optional[int] = None,
@@ -109,6 +115,7 @@ class NeuralArchitectureRanker(ParamsMixin):
         self.weight_decay, self.ranking_weight, self.n_bins = weight_decay, ranking_weight, n_bins
         self.canonicalize = canonicalize
         self.refresh_tier_embeddings, self.precision, self.device = refresh_tier_embeddings, precision, device
+        self.warm_start = warm_start
         self.random_state, self.progress = random_state, progress
 
     # ------------------------------------------------------------------ validation
@@ -126,8 +133,9 @@ class NeuralArchitectureRanker(ParamsMixin):
             check_param(name, getattr(self, name), float, owner=self, min_val=0.0, allow_none=True)
         for name in ("op_embedding", "standardize_inputs"):
             check_param(name, getattr(self, name), bool, owner=self, allow_none=True)
-        check_param("canonicalize", self.canonicalize, bool, owner=self)
+        check_param("canonicalize", self.canonicalize, bool, owner=self, allow_none=True)
         check_param("refresh_tier_embeddings", self.refresh_tier_embeddings, bool, owner=self)
+        check_param("warm_start", self.warm_start, bool, owner=self)
         check_param("precision", self.precision, str, owner=self, choices=("fp32", "bf16"))
         check_param("device", self.device, str, owner=self, choices=("auto", "cpu", "cuda"))
         check_param("random_state", self.random_state, int, owner=self, min_val=0, allow_none=True)
@@ -156,7 +164,10 @@ class NeuralArchitectureRanker(ParamsMixin):
 
     def _encode(self, X: Any, space: Optional[str]) -> EncodedArchs:
         enc = encode_archs(X, space=space, dataset=self.dataset)
-        if self.canonicalize and enc.space == "nb201":
+        canonicalize = self.canonicalize
+        if canonicalize is None:
+            canonicalize = encoding_preset(enc.space, self.preset)["canonicalize"]
+        if canonicalize and enc.space == "nb201":
             from ..spaces.nb201 import NB201Space
 
             sp = NB201Space()
@@ -210,18 +221,25 @@ class NeuralArchitectureRanker(ParamsMixin):
         else:
             on_batch = None
 
+        warm = (self.warm_start and hasattr(self, "model_") and self.space_ == enc.space
+                and self.n_tiers == self.model_.n_tiers and self.tensor_shape_ == tuple(enc.tensors.shape[1:]))
+        done_steps = self.history_["steps"] if warm else 0
         start = time.perf_counter()
         with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
-            torch.manual_seed(seed)
-            model = create_ranker_model(enc.space, self.preset, n_tiers=self.n_tiers, **cfg["model"])
-            generator = torch.Generator().manual_seed(seed)
-            train_cfg = TrainConfig(precision=self.precision, **cfg["train"])
+            torch.manual_seed(seed + done_steps)
             tensors = torch.from_numpy(enc.tensors)
-            if cfg["model"]["standardize_inputs"]:
-                model.set_input_standardisation(tensors)
+            if warm:
+                model = self.model_.to(device)
+            else:
+                model = create_ranker_model(enc.space, self.preset, n_tiers=self.n_tiers, **cfg["model"])
+                if cfg["model"]["standardize_inputs"]:
+                    model.set_input_standardisation(tensors)
+            generator = torch.Generator().manual_seed(seed + done_steps)
+            train_cfg = TrainConfig(precision=self.precision, **cfg["train"])
             self.history_ = train_nar(
                 model, tensors, torch.from_numpy(y).float(), torch.from_numpy(tiers), train_cfg,
                 generator=generator, device=device, val=val, on_batch=on_batch, progress=self.progress,
+                start_step=done_steps,
             )
             if self.refresh_tier_embeddings:
                 self._refresh_embeddings(model, tensors, tiers, device)

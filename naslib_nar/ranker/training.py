@@ -85,8 +85,12 @@ def train_nar(
     val: Optional[Tuple[torch.Tensor, np.ndarray]] = None,
     on_batch: Optional[Callable[[torch.Tensor], None]] = None,
     progress: bool = False,
+    start_step: int = 0,
 ) -> Dict[str, Any]:
     """Train ``model`` in place; return the history.
+
+    ``start_step`` continues the warm-up/decay schedule of an earlier fit (warm start), so
+    a model that is trained further does not go through a second warm-up.
 
     With ``val`` = (tensors, targets), the state with the best validation Kendall tau of
     the scores is restored at the end (the reference keeps its best checkpoint by
@@ -101,7 +105,7 @@ def train_nar(
     )
     history: Dict[str, Any] = {"loss": [], "val_kendall_tau": [], "lr": []}
     best_tau, best_state, best_epoch = -np.inf, None, None
-    step = 0
+    step = start_step
     bar = tqdm(range(config.epochs), desc="NAR fit", unit="epoch", disable=not progress, leave=False)
     for epoch in bar:
         model.train()

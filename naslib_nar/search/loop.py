@@ -163,13 +163,22 @@ class SearchLoop:
 
         ``exclude()`` gives the rows that must not be queried again (already labelled).
         """
+        rows = self.select(n, exclude)
+        return rows, (oracle.query(rows, "search") if len(rows) else np.zeros(0))
+
+    def select(self, n: int, exclude: Callable[[], np.ndarray]) -> np.ndarray:
+        """One search iteration without querying: the rows of the ``n`` chosen candidates.
+
+        For callers that query elsewhere (the NASLib optimizer queries through NASLib,
+        one architecture per epoch).
+        """
         candidates = self.propose()
         self._iteration += 1
         _, first = np.unique(candidates, return_index=True)
         unique = candidates[np.sort(first)]
         eligible = unique[~np.isin(unique, exclude())]
         if len(eligible) == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
+            return np.zeros(0, dtype=np.int64)
         encoded = self.pool.encode(eligible)
         self.n_scored += len(eligible)
         if hasattr(self.ranker, "predict_all"):
@@ -183,8 +192,7 @@ class SearchLoop:
             self.n_fallback += len(chosen["fallback"])
             if self.settings.update_tier_embeddings:
                 self.ranker.update_tier_embeddings(encoded)
-        rows = eligible[chosen["picked"]]
-        return rows, oracle.query(rows, "search")
+        return eligible[chosen["picked"]]
 
     def info(self) -> Dict[str, Any]:
         """JSON-ready counters of the run (what the search must report about itself).

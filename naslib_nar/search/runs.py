@@ -18,7 +18,9 @@ is trained and which labels count.
   validation split: with tens of labels a held-out set cannot pick an epoch and would
   cost budget); then each iteration samples with the current tier statistics, queries the
   top-n never-labelled candidates and adds them to the training set; the ranker is
-  re-fitted every ``refit_every`` iterations until the budget is spent.
+  re-fitted every ``refit_every`` iterations until the budget is spent. With
+  ``refit_epochs`` the re-fits continue training the previous model for that many epochs
+  (a warm start) instead of training a new one from scratch.
 * ``run_renas``: the budget regime with the ReNAS predictor, uniform sampling and top-n
   by score (ReNAS has neither tiers nor statistics).
 
@@ -28,8 +30,11 @@ resolved settings, the sampling counters (``n_scored``, ``accepted_late``,
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import time
+from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
 
 import numpy as np
@@ -58,26 +63,59 @@ def _check_run(owner: str, bench: Any, seed: int, budget: Optional[int], need_bu
 
 
 class _Fitter:
-    """Fits a fresh predictor on the labels so far and keeps the fit times."""
+    """Fits a fresh predictor on the labels so far and keeps the fit times.
 
-    def __init__(self, name: str, bench: Any, pool: CandidatePool, seed: int, settings: SearchSettings) -> None:
+    With ``cache_dir``, a fitted predictor is stored under a key of everything its fit
+    depends on (predictor and its parameters, benchmark, seed, the labelled rows and the
+    observed values), and loaded instead of re-fitted when the same fit comes again: the
+    search-only ablations (p, top-n, constraints, statistics) share one fit per seed.
+    """
+
+    def __init__(self, name: str, bench: Any, pool: CandidatePool, seed: int, settings: SearchSettings,
+                 cache_dir: Optional[str] = None, warm_epochs: Optional[int] = None) -> None:
         self.name, self.bench, self.pool, self.seed, self.settings = name, bench, pool, seed, settings
+        self.cache_dir, self.warm_epochs = cache_dir, warm_epochs
         self.seconds: List[float] = []
+        self.cache_hits = 0
+        self._last: Any = None
+
+    def _cache_path(self, *arrays: Optional[np.ndarray]) -> Optional[Path]:
+        if self.cache_dir is None:
+            return None
+        digest = hashlib.sha256(json.dumps(
+            [self.name, self.bench.space, self.bench.dataset, self.bench.source, self.seed, self.settings.predictor],
+            sort_keys=True, default=str).encode())
+        for array in arrays:
+            digest.update(b"|" if array is None else np.ascontiguousarray(array).tobytes())
+        return Path(self.cache_dir) / f"{self.name}-{digest.hexdigest()[:24]}.pt"
 
     def __call__(self, rows: np.ndarray, y: np.ndarray, val_rows: Optional[np.ndarray] = None,
                  y_val: Optional[np.ndarray] = None) -> Any:
-        est = make_predictor(self.name, space=self.bench.space, dataset=self.bench.dataset, seed=self.seed,
-                             params=self.settings.predictor)
+        if self.warm_epochs is not None and self._last is not None:
+            # Continue training the previous model on the grown label set (warm start).
+            est = self._last.set_params(warm_start=True, epochs=self.warm_epochs)
+        else:
+            est = make_predictor(self.name, space=self.bench.space, dataset=self.bench.dataset, seed=self.seed,
+                                 params=self.settings.predictor)
+        path = None if self._last is not None and self.warm_epochs is not None else \
+            self._cache_path(rows, y, val_rows, y_val)
+        if path is not None and path.is_file():
+            self.cache_hits += 1
+            return type(est).load(path)
         start = time.perf_counter()
         if val_rows is not None and len(val_rows):
             est.fit(self.pool.encode(rows), y, X_val=self.pool.encode(val_rows), y_val=y_val)
         else:
             est.fit(self.pool.encode(rows), y)
         self.seconds.append(time.perf_counter() - start)
+        if path is not None:
+            est.save(path)
+        self._last = est
         return est
 
     def info(self) -> Dict[str, Any]:
-        return {"predictor": self.name, "n_fits": len(self.seconds), "fit_seconds": float(sum(self.seconds))}
+        return {"predictor": self.name, "n_fits": len(self.seconds), "fit_seconds": float(sum(self.seconds)),
+                "fits_loaded_from_cache": self.cache_hits}
 
 
 def _iterations(progress: bool, total: int, desc: str) -> Any:
@@ -89,8 +127,12 @@ def _iterations(progress: bool, total: int, desc: str) -> Any:
 
 
 def run_nar_paper(bench: Any, *, seed: int, budget: Optional[int] = None,
-                  params: Optional[Mapping[str, Any]] = None, progress: bool = False) -> SearchTrace:
-    """The paper's regime: train on uncharged labels, then ``budget`` search queries (default 50 * n)."""
+                  params: Optional[Mapping[str, Any]] = None, progress: bool = False,
+                  ranker_cache: Optional[str] = None) -> SearchTrace:
+    """The paper's regime: train on uncharged labels, then ``budget`` search queries (default 50 * n).
+
+    ``ranker_cache``: a folder where fitted rankers are kept and reused (see ``_Fitter``).
+    """
     _check_run("run_nar_paper", bench, seed, budget, need_budget=False)
     settings = resolve("nar_paper", bench.space, params)
     n = settings.top_n
@@ -104,7 +146,7 @@ def run_nar_paper(bench: Any, *, seed: int, budget: Optional[int] = None,
     train, val = labelled[: settings.train_size], labelled[settings.train_size:]
     y_train = oracle.query(train, "train")
     y_val = oracle.query(val, "val") if len(val) else None
-    fit = _Fitter("nar", bench, pool, seed, settings)
+    fit = _Fitter("nar", bench, pool, seed, settings, cache_dir=ranker_cache)
     loop = SearchLoop(pool, settings, rng, iterations)
     loop.set_ranker(fit(train, y_train, val, y_val))
     searched: List[int] = []
@@ -136,7 +178,7 @@ def _budget_regime(method: str, predictor: str, bench: Any, seed: int, budget: i
     pool = CandidatePool(bench)
     rows = pool.random_labelled(n_init, rng)
     y = oracle.query(rows, "train")
-    fit = _Fitter(predictor, bench, pool, seed, settings)
+    fit = _Fitter(predictor, bench, pool, seed, settings, warm_epochs=settings.refit_epochs)
     loop = SearchLoop(pool, settings, rng, iterations)
     loop.set_ranker(fit(rows, y))
     for iteration in _iterations(progress, iterations, f"{method} seed {seed}"):

@@ -35,7 +35,7 @@ _SHARED = ("candidates", "top_n", "random_fraction", "reuse", "max_trials", "sta
            "update_tier_embeddings", "predictor", "noisy")
 METHOD_KEYS = {
     "nar_paper": _SHARED + ("iterations", "train_size", "val_size"),
-    "nar": _SHARED + ("n_init", "refit_every"),
+    "nar": _SHARED + ("n_init", "refit_every", "refit_epochs"),
     "renas": ("candidates", "top_n", "predictor", "noisy", "n_init", "refit_every"),
 }
 
@@ -67,6 +67,7 @@ class SearchSettings:
     val_size: int = 0
     n_init: Optional[int] = None
     refit_every: int = 1
+    refit_epochs: Optional[int] = None
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
@@ -100,6 +101,7 @@ def resolve(method: str, space: str, params: Optional[Mapping[str, Any]]) -> Sea
     for name, low in ints.items():
         check_param(name, values.get(name, low), int, owner=owner, min_val=low)
     check_param("n_init", values.get("n_init"), int, owner=owner, min_val=2, allow_none=True)
+    check_param("refit_epochs", values.get("refit_epochs"), int, owner=owner, min_val=1, allow_none=True)
     check_param("random_fraction", values.get("random_fraction", 0.5), float, owner=owner, min_val=0.0, max_val=1.0)
     check_param("theta", values.get("theta", 0.1), float, owner=owner, min_val=0.0, max_val=1.0)
     for name in ("zeta", "zeta_ops", "alpha"):

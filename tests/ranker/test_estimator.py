@@ -127,3 +127,14 @@ def test_sklearn_clone_works_when_available(fitted):
     base = pytest.importorskip("sklearn.base")
     clone = base.clone(fitted)
     assert clone.get_params() == fitted.get_params() and not hasattr(clone, "model_")
+
+
+def test_warm_start_continues_the_fitted_model(synthetic_nb201):
+    archs, y = synthetic_nb201
+    est = _fast(epochs=2, warm_start=True).fit(archs[:64], y[:64])
+    first_steps, model = est.history_["steps"], est.model_
+    est.set_params(epochs=1).fit(archs[:96], y[:96])
+    assert est.model_ is model and est.history_["steps"] == first_steps + 3  # 96 // 32 more steps
+    assert est.tier_statistics_.aggregate.tier_sizes.sum() == 96
+    cold = _fast(epochs=1).fit(archs[:96], y[:96])
+    assert cold.history_["steps"] == 3

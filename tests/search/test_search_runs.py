@@ -87,3 +87,21 @@ def test_renas_budget_regime_samples_uniformly(synthetic_nb201):
                                                                   "predictor": {"epochs": 5}})
     assert len(trace.rows) == 22 and trace.info["predictor"] == "renas"
     assert trace.info["accepted"] == 0 and trace.info["t1_candidates"] == 0  # no statistics, no tiers
+
+
+def test_ranker_cache_reuses_identical_fits(synthetic_nb201, tmp_path):
+    """A cached fit gives the same run as a fresh one and is not fitted again."""
+    fresh = run_nar_paper(synthetic_nb201, seed=5, params=PAPER)
+    first = run_nar_paper(synthetic_nb201, seed=5, params=PAPER, ranker_cache=str(tmp_path))
+    again = run_nar_paper(synthetic_nb201, seed=5, params={**PAPER, "top_n": 2}, ranker_cache=str(tmp_path))
+    np.testing.assert_array_equal(first.rows, fresh.rows)
+    assert first.info["fits_loaded_from_cache"] == 0 and len(list(tmp_path.glob("*.pt"))) == 1
+    assert again.info["fits_loaded_from_cache"] == 1 and again.info["n_fits"] == 0
+    other_seed = run_nar_paper(synthetic_nb201, seed=6, params=PAPER, ranker_cache=str(tmp_path))
+    assert other_seed.info["fits_loaded_from_cache"] == 0 and len(list(tmp_path.glob("*.pt"))) == 2
+
+
+def test_budget_regime_warm_refits_continue_one_model(synthetic_nb201):
+    params = {"n_init": 20, "top_n": 5, "candidates": 40, "refit_epochs": 1, "predictor": TINY}
+    trace = run_nar(synthetic_nb201, seed=0, budget=35, params=params)
+    assert len(trace.rows) == 35 and trace.info["n_fits"] == 3  # one full fit, two warm re-fits

@@ -1,0 +1,41 @@
+"""The NASLib adapters: the only part of naslib_nar that imports NASLib.
+
+Names resolve lazily (PEP 562), so ``import naslib_nar.naslib`` costs nothing; NASLib (and
+torch) are imported when an adapter is first used.
+
+* :class:`NARPredictor` / :class:`ReNASPredictor`: NASLib predictors 'nar' / 'renas'.
+* :class:`NARSampler`: NAR's search as a NASLib discrete optimizer ('nar_sampler').
+* :func:`get_dataset_api`, :func:`nb201_dataset_api`, :func:`nb101_dataset_api`: NASLib
+  ``dataset_api`` objects (NASLib's own files when present, else built from our tables).
+* :func:`make_search_space`: NASLib's NB101/NB201 spaces with cheap clones.
+* :mod:`~naslib_nar.naslib.convert`: NASLib graphs <-> our architecture arrays (no NASLib import).
+* :mod:`~naslib_nar.naslib.runners`: ``python -m naslib_nar.runners.nas`` / ``.predictors``.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = [
+    "NARPredictor", "ReNASPredictor", "EstimatorPredictor", "NARSampler", "get_dataset_api",
+    "nb201_dataset_api", "nb101_dataset_api", "restrict_nb101_api", "make_search_space", "OPTIMIZERS", "PREDICTORS",
+]
+
+_LOCATIONS = {
+    "NARPredictor": ".predictor", "ReNASPredictor": ".predictor", "EstimatorPredictor": ".predictor",
+    "NARSampler": ".optimizer",
+    "get_dataset_api": ".dataset_api", "nb201_dataset_api": ".dataset_api", "nb101_dataset_api": ".dataset_api",
+    "restrict_nb101_api": ".dataset_api",
+    "make_search_space": ".search_spaces",
+    "OPTIMIZERS": ".runners", "PREDICTORS": ".runners",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LOCATIONS:
+        return getattr(importlib.import_module(_LOCATIONS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(list(globals()) + __all__)

@@ -1,0 +1,112 @@
+"""Fixtures of the NASLib integration tests: a synthetic NB201 benchmark in NASLib's
+dataset_api layout (no data files needed), NASLib configs written to tmp_path, and one torch
+thread. Nothing here imports NASLib at module level: every test module starts with
+``pytest.importorskip("naslib")``, so the suite passes where NASLib is absent.
+
+This folder is deliberately not called ``tests/naslib``: pytest puts ``tests/`` on
+``sys.path``, where such a folder is found as a namespace package ``naslib`` before an
+editable NASLib install (``pip install -e .`` registers NASLib through an import hook that
+comes after the path search), so ``import naslib`` would import the empty folder."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from naslib_nar.benchmarks.base import TabularBenchmark
+from naslib_nar.spaces.nb201 import NB201Space
+
+# Per-edge value of each op (none, skip, conv1x1, conv3x3, avg_pool): convs help, none hurts.
+_OP_VALUE = np.array([-1.0, 0.2, 0.8, 1.2, 0.1])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_torch_thread():
+    """Tiny models on a small shared machine: extra OpenMP threads only compete."""
+    torch = pytest.importorskip("torch")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="session")
+def synthetic_nb201_bench():
+    """All 15,625 NB201 architectures; accuracies a smooth closed-form function of the ops."""
+    space = NB201Space()
+    archs = space.all_archs()
+    rng = np.random.default_rng(0)
+    val = 70 + 2 * (_OP_VALUE[archs] * np.linspace(1.0, 2.0, 6)).sum(axis=1) + rng.normal(0, 0.3, len(archs))
+    metrics = {"val_acc": val, "test_acc": val + 2.0, "flops": space.network_flops(archs, include_bn=False),
+               "params": space.network_params(archs), "latency": np.full(len(archs), 0.01),
+               "train_time": np.full(len(archs), 2000.0)}
+    return TabularBenchmark.from_arrays("nb201", archs, metrics, dataset="cifar10")
+
+
+@pytest.fixture(scope="session")
+def synthetic_nb201_api(synthetic_nb201_bench):
+    from naslib_nar.naslib.dataset_api import nb201_dataset_api
+
+    return nb201_dataset_api(bench=synthetic_nb201_bench)
+
+
+@pytest.fixture
+def naslib_config(tmp_path):
+    """Write ``text`` (YAML) to tmp_path and load it with NASLib's loader (config_type, overrides)."""
+    from naslib_nar.naslib.runners import load_config
+
+    def make(text: str, config_type: str, *overrides: str):
+        path = tmp_path / "config.yaml"
+        path.write_text(text.replace("OUT_DIR", str(tmp_path / "run")))
+        return load_config(["--config-file", str(path), *overrides], config_type)
+
+    return make
+
+
+@pytest.fixture
+def nas_config_text():
+    """A NASLib nas config for a 15-epoch nar_sampler run with the tiny ranker."""
+    return """
+seed: 0
+optimizer: nar_sampler
+search_space: nasbench201
+dataset: cifar10
+out_dir: OUT_DIR
+search:
+  epochs: 15
+  checkpoint_freq: 1000
+  fidelity: -1
+  num_init: 8
+  k: 4
+  sample_size: 32
+  top_n: 3
+  random_fraction: 0.5
+  preset: tiny
+  ranker: {epochs: 5}
+  nar: {}
+evaluation:
+  checkpoint_freq: 5000
+"""
+
+@pytest.fixture
+def predictor_config_text():
+    """A NASLib predictor config: nar and xgb at train sizes 8 and 12, 30 test architectures."""
+    return """
+predictors: [nar, xgb]
+predictor: nar
+experiment_type: vary_train_size
+search_space: nasbench201
+dataset: cifar10
+uniform_random: 1
+test_size: 30
+train_size_single: 12
+train_size_list: [8, 12]
+fidelity_single: 5
+fidelity_list: [5]
+out_dir: OUT_DIR
+max_hpo_time: 0
+hparams_from_file: False
+seed: 1000
+nar: {preset: tiny, epochs: 5}
+search:
+  seed: 1000
+"""
