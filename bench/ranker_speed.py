@@ -2,8 +2,9 @@
 
 For each configuration it measures, in a fresh subprocess (so peak memory is its own):
 seconds per training step (median over repeats after warm-up), the training time this
-implies for the faithful schedule (NB201: 1,000 archs x 55 epochs, batch 128; NB101:
-4,236 x 35, batch 256; the reference drops the last incomplete batch), inference
+implies for the preset's own schedule on the paper's training sets (NB201: 1,000 archs,
+faithful 55 epochs of batch 128, fast 80; NB101: 4,236 archs, 35 epochs of batch 256;
+the reference drops the last incomplete batch), inference
 throughput (architectures/s) and peak resident memory. ``--full`` also runs complete
 fits on real data for the configurations that finish in reasonable time, and scores all
 423,624 NB101 cells.
@@ -28,7 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._common import save_results  # noqa: E402
 
-SCHEDULES = {"nb201": dict(n_train=1000, epochs=55, batch=128), "nb101": dict(n_train=4236, epochs=35, batch=256)}
+#: Training-set sizes of the paper's setting; epochs and batch size come from each preset.
+N_TRAIN = {"nb201": 1000, "nb101": 4236}
+
+
+def schedule(space: str, preset: str) -> Dict[str, int]:
+    from naslib_nar.ranker.presets import train_preset
+
+    cfg = train_preset(space, preset)
+    return dict(n_train=N_TRAIN[space], epochs=cfg["epochs"], batch=cfg["batch_size"])
 CONFIGS = [
     # (name, space, implementation, preset, precision)
     ("nb201 stock-layers baseline fp32", "nb201", "stock", "faithful", "fp32"),
@@ -88,7 +97,7 @@ def measure(space: str, impl: str, preset: str, precision: str, repeats: int) ->
     from naslib_nar.ranker.training import autocast_context
 
     torch.manual_seed(0)
-    sched = SCHEDULES[space]
+    sched = schedule(space, preset)
     model = _stock_model(space) if impl == "stock" else create_ranker_model(space, preset)
     shape = (31, 4, 4) if space == "nb201" else (19, 7, 7)
     x = torch.randn(sched["batch"], *shape)
@@ -108,13 +117,15 @@ def measure(space: str, impl: str, preset: str, precision: str, repeats: int) ->
 
     model.train()
     train = time_repeated(step, repeats=repeats, warmup=2)
-    steps = sched["epochs"] * (sched["n_train"] // sched["batch"])
+    steps = sched["epochs"] * max(sched["n_train"] // sched["batch"], 1)
     model.eval()
     xb = torch.randn(4096, *shape)
+    xb[:, 0] = torch.randint(0, 5, (4096, *shape[1:])).float()  # channel 0 holds op codes
 
-    def infer() -> None:
+    def infer() -> None:  # in batches of 128, as the estimator's predict does
         with torch.inference_mode(), autocast_context(device, precision):
-            model(xb)
+            for start in range(0, len(xb), 128):
+                model(xb[start:start + 128])
 
     inference = time_repeated(infer, repeats=3, warmup=1)
     return {
@@ -136,8 +147,7 @@ def full_fit(space: str, preset: str, precision: str) -> Dict[str, Any]:
 
     bench = load_benchmark(space, "cifar10")
     rows = bench.labelled_rows("val_acc")
-    sched = SCHEDULES[space]
-    train = np.random.default_rng(0).permutation(rows)[: sched["n_train"]]
+    train = np.random.default_rng(0).permutation(rows)[: N_TRAIN[space]]
     enc = encode_rows(bench, train)
     est = NeuralArchitectureRanker(preset=preset, precision=precision, random_state=0)
     start = time.perf_counter()
@@ -167,7 +177,7 @@ def _subprocess(payload: Dict[str, Any]) -> Dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--full", action="store_true", help="also run complete fits (fast configs, faithful bf16)")
+    parser.add_argument("--full", action="store_true", help="also run complete fits of the fast fp32 configs")
     parser.add_argument("--only", default="", help="substring filter on config names")
     args = parser.parse_args()
     rows: List[Dict[str, Any]] = []
@@ -177,7 +187,7 @@ def main() -> None:
         row: Dict[str, Any] = {"config": name}
         row.update(_subprocess(dict(fn="measure", space=space, impl=impl, preset=preset, precision=precision,
                                     repeats=args.repeats)))
-        if args.full and impl == "nar" and (preset == "fast" or precision == "bf16"):
+        if args.full and impl == "nar" and preset == "fast" and precision == "fp32":
             row.update(_subprocess(dict(fn="full_fit", space=space, preset=preset, precision=precision)))
         rows.append(row)
         print(json.dumps(row), flush=True)

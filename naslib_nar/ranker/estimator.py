@@ -262,13 +262,13 @@ class NeuralArchitectureRanker(ParamsMixin):
 
         from .training import predict_batches
 
-        _, _, feats = predict_batches(model, tensors, device, self.precision)
+        _, _, feats = predict_batches(model, tensors, device, self.precision, features=True)
         model.tier_counts.zero_()
         model.update_tier_embeddings(feats.to(model.tier_embeddings.device), torch.from_numpy(tiers).to(
             model.tier_embeddings.device))
 
     # ------------------------------------------------------------------ predict
-    def _forward(self, X: Any):
+    def _forward(self, X: Any, features: bool = False):
         import torch
 
         from .training import predict_batches
@@ -282,7 +282,7 @@ class NeuralArchitectureRanker(ParamsMixin):
                 "Did you pass architectures of another search space?"
             )
         device = next(self.model_.parameters()).device
-        return predict_batches(self.model_, torch.from_numpy(enc.tensors), device, self.precision)
+        return predict_batches(self.model_, torch.from_numpy(enc.tensors), device, self.precision, features=features)
 
     def predict(self, X: Any) -> np.ndarray:
         """Relative scores (float64, higher is better); comparable within one fitted model."""
@@ -321,7 +321,7 @@ class NeuralArchitectureRanker(ParamsMixin):
         """
         import torch
 
-        scores, logits, feats = self._forward(X)
+        _, logits, feats = self._forward(X, features=True)
         predicted = logits.argmax(axis=1)
         emb = self.model_.tier_embeddings
         self.model_.update_tier_embeddings(feats.to(emb.device), torch.from_numpy(predicted).to(emb.device))

@@ -61,14 +61,21 @@ class Attention(nn.Module):
         return x.view(b, n, self.num_heads, self.head_dim).transpose(1, 2)
 
     def forward(self, x: torch.Tensor, memory: Optional[torch.Tensor] = None) -> torch.Tensor:
-        """``x``: (B, Nq, D) queries; ``memory``: (B, Nk, D) keys/values (``x`` if None)."""
-        b, n, d = x.shape
+        """``x``: (Bq, Nq, D) queries; ``memory``: (B, Nk, D) keys/values (``x`` if None).
+
+        Cross-attention accepts Bq = 1 queries shared by all B memories (the tier queries
+        before the first cross-attention): they are projected once, then broadcast.
+        """
+        n, d = x.shape[1], x.shape[2]
         if self.self_attention:
             q, k, v = self.qkv(x).chunk(3, dim=-1)
         else:
             q = self.q(x)
             k, v = self.kv(x if memory is None else memory).chunk(2, dim=-1)
         q, k, v = self._heads(q), self._heads(k), self._heads(v)
+        b = k.shape[0]
+        if q.shape[0] != b:
+            q = q.expand(b, -1, -1, -1)
         if self.fused_attn:
             out = F.scaled_dot_product_attention(q, k, v, dropout_p=self.attn_drop.p if self.training else 0.0)
         else:
@@ -131,6 +138,5 @@ class TierDecoderBlock(nn.Module):
         bq, k, n, d = z.shape
         z = z + self.self_attn(self.norm1(z).reshape(bq * k, n, d)).view(bq, k, n, d)
         b = memory.shape[0]
-        queries = self.norm2(z).expand(b, k, n, d).reshape(b, k * n, d)
-        z = z + self.cross_attn(queries, memory).view(b, k, n, d)
+        z = z + self.cross_attn(self.norm2(z).reshape(bq, k * n, d), memory).view(b, k, n, d)
         return z + self.mlp(self.norm3(z))

@@ -3,8 +3,10 @@
 * ``faithful``: the paper's / reference code's sizes and recipe (SPEC §2, Appendix B).
 * ``fast``: the CPU default, chosen by measurement on real data (NB201 cifar10 and NB101,
   1,000 + 256 / 4,236 + 1,024 labels, Kendall tau against held-out architectures; see
-  the README's results): one encoder and one decoder layer of width 64, no dropout
-  (dropout masks and the attention-dropout path were half of the step time), the
+  the README's results): one encoder and one decoder layer of width 64 with a 128-wide
+  FFN (the decoder FFN runs on K*N tokens per architecture: 256 wide cost 2x in NB101
+  inference for -0.002 tau), no dropout (dropout masks and the attention-dropout path
+  were half of the step time), the
   one-hot op embedding, and NB201 canonicalisation; NB201 trains 80 epochs with
   lambda = 4 (seed 0, cifar10: 55 epochs 0.79 with the wider model, 80 epochs 0.835,
   150 epochs 0.837).
@@ -22,7 +24,7 @@ MODEL_PRESETS: Dict[str, Dict[str, Dict[str, Any]]] = {
     "nb201": {
         "faithful": dict(dim=128, depth=6, num_heads=4, mlp_dim=512, dropout=0.1, score_hidden=1024, tier_hidden=256,
                          op_embedding=False, standardize_inputs=False),
-        "fast": dict(dim=64, depth=1, num_heads=4, mlp_dim=256, dropout=0.0, score_hidden=256, tier_hidden=128,
+        "fast": dict(dim=64, depth=1, num_heads=4, mlp_dim=128, dropout=0.0, score_hidden=256, tier_hidden=128,
                      op_embedding=True, standardize_inputs=True),
         "tiny": dict(dim=32, depth=1, num_heads=2, mlp_dim=64, dropout=0.0, score_hidden=64, tier_hidden=32,
                      op_embedding=True, standardize_inputs=True),
@@ -30,7 +32,7 @@ MODEL_PRESETS: Dict[str, Dict[str, Dict[str, Any]]] = {
     "nb101": {
         "faithful": dict(dim=256, depth=6, num_heads=4, mlp_dim=1024, dropout=0.1, score_hidden=2048, tier_hidden=2048,
                          op_embedding=False, standardize_inputs=False),
-        "fast": dict(dim=64, depth=1, num_heads=4, mlp_dim=256, dropout=0.0, score_hidden=256, tier_hidden=128,
+        "fast": dict(dim=64, depth=1, num_heads=4, mlp_dim=128, dropout=0.0, score_hidden=256, tier_hidden=128,
                      op_embedding=True, standardize_inputs=True),
         "tiny": dict(dim=32, depth=1, num_heads=2, mlp_dim=64, dropout=0.0, score_hidden=64, tier_hidden=32,
                      op_embedding=True, standardize_inputs=True),
