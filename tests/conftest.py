@@ -9,6 +9,22 @@ import pytest
 from naslib_nar.benchmarks.paths import resolve_data_dir
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_torch_thread():
+    """One torch thread for the whole suite: the models under test are tiny, and on a
+    small shared machine extra OpenMP threads only compete (several times slower).
+    Restored afterwards; a no-op where torch is not installed."""
+    try:
+        import torch
+    except ImportError:
+        yield
+        return
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="session")
 def data_dir():
     """The real benchmark folder (../shared/data or $NASLIB_NAR_DATA_DIR); skip if absent."""

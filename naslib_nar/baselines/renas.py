@@ -24,7 +24,7 @@ from typing import Any, Dict, Optional, Tuple, Union
 
 import numpy as np
 
-from .._params import ParamsMixin
+from .._predictor import RankingPredictorMixin
 from .._validation import check_fitted, check_param, check_targets
 from ..spaces.encoded import EncodedArchs, encode_archs
 
@@ -91,7 +91,7 @@ def _batches(n: int, batch_size: int, generator: Any) -> list:
     return chunks
 
 
-class ReNASPredictor(ParamsMixin):
+class ReNASPredictor(RankingPredictorMixin):
     """ReNAS-style predictor: standardised feature tensors, LeNet-like CNN, pairwise loss.
 
     Parameters
@@ -252,38 +252,19 @@ class ReNASPredictor(ParamsMixin):
 
         check_fitted(self, ["model_"])
         enc = self._encode(X, None)
-        if enc.space != self.space_ or tuple(enc.tensors.shape[1:]) != self.tensor_shape_:
-            raise ValueError(
-                f"X holds {enc.space} architectures with features of shape {tuple(enc.tensors.shape[1:])}, but this "
-                f"{type(self).__name__} was fitted on {self.space_} features of shape {self.tensor_shape_}. "
-                "Did you pass architectures of another search space?"
-            )
+        self._check_same_space(enc)
         device = next(self.model_.parameters()).device
         return _predict(self.model_, torch.from_numpy((enc.tensors - self.mean_) / self.std_), device)
-
-    def rank(self, X: Any) -> np.ndarray:
-        """Indices of ``X`` from best to worst predicted."""
-        return np.argsort(-self.predict(X), kind="stable")
-
-    def score(self, X: Any, y: Any) -> float:
-        """Kendall tau between predicted scores and ``y`` (scikit-learn's ``score`` hook)."""
-        from scipy.stats import kendalltau
-
-        pred = self.predict(X)
-        y = check_targets(y, n_expected=len(pred), owner=self)
-        return float(kendalltau(pred, y).statistic)
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: Union[str, Path]) -> Path:
         """Write the fitted network and its standardisation atomically."""
         import torch
 
-        from .._io import atomic_save_with
+        from .._persistence import save_checkpoint
 
         check_fitted(self, ["model_"])
-        payload = {
-            "format": MODEL_FORMAT,
-            "version": MODEL_FORMAT_VERSION,
+        return save_checkpoint(path, fmt=MODEL_FORMAT, version=MODEL_FORMAT_VERSION, payload={
             "params": self.get_params(),
             "state_dict": {k: v.detach().cpu() for k, v in self.model_.state_dict().items()},
             "mean": torch.from_numpy(self.mean_),
@@ -294,28 +275,14 @@ class ReNASPredictor(ParamsMixin):
             "seed": self.seed_,
             "history": self.history_,
             "fit_seconds": self.fit_seconds_,
-        }
-        return atomic_save_with(path, lambda tmp: torch.save(payload, tmp))
+        })
 
     @classmethod
     def load(cls, path: Union[str, Path]) -> "ReNASPredictor":
         """Load a model written by :meth:`save`; corrupt or foreign files raise ValueError."""
-        import torch
+        from .._persistence import load_checkpoint
 
-        path = Path(path)
-        if not path.is_file():
-            raise FileNotFoundError(f"No saved ReNAS model at {str(path)!r}.")
-        try:
-            payload = torch.load(path, map_location="cpu", weights_only=True)
-        except Exception as exc:  # torch raises many types for a damaged file
-            raise ValueError(f"{str(path)!r} is not a readable ReNAS model file (corrupt or truncated?): {exc}") from None
-        if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
-            raise ValueError(f"{str(path)!r} is not a naslib_nar ReNASPredictor file.")
-        if payload.get("version") != MODEL_FORMAT_VERSION:
-            raise ValueError(
-                f"{str(path)!r} was written in model format version {payload.get('version')}; this naslib_nar reads "
-                f"version {MODEL_FORMAT_VERSION}. Re-fit the model or use the naslib_nar release that wrote it."
-            )
+        payload = load_checkpoint(path, fmt=MODEL_FORMAT, version=MODEL_FORMAT_VERSION, what="ReNAS model")
         est = cls(**payload["params"])
         shape = tuple(payload["tensor_shape"])
         net = build_renas_network(shape[0], shape[1])

@@ -6,19 +6,11 @@ importing this package, e.g. for the ``naslib-nar data`` command line, costs not
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import lazy_exports
 
 __all__ = ["TabularBenchmark", "load_nb101", "load_nb201"]
 
 _LOCATIONS = {"TabularBenchmark": ".base", "load_nb101": ".nb101", "load_nb201": ".nb201"}
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LOCATIONS:
-        return getattr(importlib.import_module(_LOCATIONS[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list:
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_exports(__name__, _LOCATIONS)

@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from .._io import atomic_write_json
 from .compare_config import CompareConfig
+from .workers import cached_benchmark, process_pool
 
 RUN_FORMAT = "naslib_nar.compare.run"
 RUN_FORMAT_VERSION = 1
@@ -122,31 +122,6 @@ def _task_key(task: Mapping[str, Any]) -> Dict[str, Any]:
 
 
 # ---------------------------------------------------------------------- workers
-def _init_worker() -> None:
-    """One thread per worker process: with several processes on a few cores, more
-    OpenMP threads only compete (torch gets several times slower)."""
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    try:
-        import torch
-
-        torch.set_num_threads(1)
-    except ImportError:  # pragma: no cover - torch is a dependency
-        pass
-
-
-_BENCH_CACHE: Dict[Tuple[Any, ...], Any] = {}
-
-
-def _benchmark(space: str, dataset: str, source: str, data_dir: Optional[str]) -> Any:
-    """Load once per process (a worker runs many tasks on the same table)."""
-    from .data import load_benchmark
-
-    key = (space, dataset, source, data_dir)
-    if key not in _BENCH_CACHE:
-        _BENCH_CACHE[key] = load_benchmark(space, dataset, source=source, data_dir=data_dir)
-    return _BENCH_CACHE[key]
-
-
 def probe_method(name: str, space: str) -> Optional[str]:
     """None when ``name`` can run on ``space`` here, else why not (a skip reason)."""
     import importlib
@@ -175,7 +150,7 @@ def execute_search(task: Dict[str, Any]) -> Dict[str, Any]:
     try:
         from .methods import get_method
 
-        bench = _benchmark(task["space"], task["dataset"], task["source"], task["data_dir"])
+        bench = cached_benchmark(task["space"], task["dataset"], task["source"], task["data_dir"])
         run = get_method(task["method"])
         extra = {"ranker_cache": task["ranker_cache"]} if task["method"] == "nar_paper" and task.get("ranker_cache") else {}
         trace = run(bench, seed=task["seed"], budget=task["budget"], params=dict(task["params"]), progress=False,
@@ -277,11 +252,9 @@ def run_compare(cfg: CompareConfig, out_dir: Any, *, max_workers: Optional[int] 
         for i, (fn, task) in enumerate(todo, 1):
             record(task, fn(task), i)
     else:
-        import multiprocessing
 
         # spawn, not fork: the parent may hold torch/OpenMP threads, which fork can deadlock
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker) as pool:
+        with process_pool(workers) as pool:
             futures = {pool.submit(fn, task): task for fn, task in todo}
             for i, future in enumerate(as_completed(futures), 1):
                 try:

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 import numpy as np
 
@@ -32,22 +31,12 @@ from .._io import atomic_write_json, atomic_write_text
 from .config import load_yaml_mapping
 from .data import DATASETS
 from .search_config import METHODS, SearchConfig, Variant, parse_config
+from .workers import cached_benchmark, process_pool
 
 RUN_FORMAT = "naslib_nar.search.run"
-_BENCHES: Dict[Tuple[Any, ...], Any] = {}
 
 
 # ---------------------------------------------------------------------- tasks
-def _bench(space: str, dataset: str, source: str, data_dir: Optional[str]) -> Any:
-    """Each process loads a table once."""
-    from .data import load_benchmark
-
-    key = (space, dataset, source, data_dir)
-    if key not in _BENCHES:
-        _BENCHES[key] = load_benchmark(space, dataset, source=source, data_dir=data_dir)
-    return _BENCHES[key]
-
-
 def tasks(cfg: SearchConfig, out: Path, ranker_cache: Optional[Path] = None) -> List[Dict[str, Any]]:
     cache = str(ranker_cache if ranker_cache is not None else out / "rankers")
     return [{"space": cfg.space, "dataset": dataset, "variant": v.name, "method": v.method, "budget": v.budget,
@@ -76,20 +65,13 @@ def stored(task: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     return payload
 
 
-def _init_worker() -> None:
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    import torch
-
-    torch.set_num_threads(1)
-
-
 def execute(task: Dict[str, Any]) -> Dict[str, Any]:
     """Run one seed and store its trace; failures are returned, not raised (other seeds go on)."""
     from ..search.runs import run_nar, run_nar_paper, run_renas
 
     start = time.perf_counter()
     try:
-        bench = _bench(task["space"], task["dataset"], task["source"], task["data_dir"])
+        bench = cached_benchmark(task["space"], task["dataset"], task["source"], task["data_dir"])
         run = {"nar_paper": run_nar_paper, "nar": run_nar, "renas": run_renas}[task["method"]]
         extra = {"ranker_cache": task["ranker_cache"]} if task["method"] == "nar_paper" else {}
         trace = run(bench, seed=task["seed"], budget=task["budget"], params=task["params"], **extra)
@@ -118,11 +100,7 @@ def run_tasks(cfg: SearchConfig, out: Path, log=print, ranker_cache: Optional[Pa
         for i, task in enumerate(todo, 1):
             record(task, execute(task), i)
         return failures
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("spawn")  # fork can deadlock a parent holding OpenMP threads
-    with ProcessPoolExecutor(max_workers=min(cfg.max_workers, len(todo)), mp_context=ctx,
-                             initializer=_init_worker) as pool:
+    with process_pool(min(cfg.max_workers, len(todo))) as pool:
         futures = {pool.submit(execute, task): task for task in todo}
         for i, future in enumerate(as_completed(futures), 1):
             record(futures[future], future.result(), i)
@@ -140,7 +118,7 @@ def _cell(cfg: SearchConfig, variant: Variant, dataset: str, out: Path) -> Optio
     traces = [SearchTrace.from_dict(p["trace"]) for p in payloads if p is not None]
     if not traces:
         return None
-    bench = _bench(cfg.space, dataset, cfg.source, cfg.data_dir)
+    bench = cached_benchmark(cfg.space, dataset, cfg.source, cfg.data_dir)
     truth = truth_metric(bench)
     summary = summarise_runs([run_record(tr, bench, truth) for tr in traces], truth)
     summary.update({"variant": variant.name, "method": variant.method, "dataset": dataset, "budget": variant.budget,

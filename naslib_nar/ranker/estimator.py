@@ -14,7 +14,7 @@ from typing import Any, Dict, Optional, Union
 
 import numpy as np
 
-from .._params import ParamsMixin
+from .._predictor import RankingPredictorMixin
 from .._validation import check_fitted, check_param, check_targets
 from ..spaces.encoded import EncodedArchs, encode_archs
 from .presets import HISTOGRAM_BINS, encoding_preset, model_preset, train_preset
@@ -28,7 +28,7 @@ _MODEL_KEYS = ("dim", "depth", "num_heads", "mlp_dim", "dropout", "score_hidden"
 _TRAIN_KEYS = ("epochs", "batch_size", "lr_mul", "warmup_steps", "weight_decay", "ranking_weight")
 
 
-class NeuralArchitectureRanker(ParamsMixin):
+class NeuralArchitectureRanker(RankingPredictorMixin):
     """Neural Architecture Ranker (Guo et al.): tier classification + pairwise ranking.
 
     Parameters
@@ -275,12 +275,7 @@ class NeuralArchitectureRanker(ParamsMixin):
 
         check_fitted(self, ["model_"])
         enc = self._encode(X, None)
-        if enc.space != self.space_ or tuple(enc.tensors.shape[1:]) != self.tensor_shape_:
-            raise ValueError(
-                f"X holds {enc.space} architectures with features of shape {tuple(enc.tensors.shape[1:])}, but this "
-                f"{type(self).__name__} was fitted on {self.space_} features of shape {self.tensor_shape_}. "
-                "Did you pass architectures of another search space?"
-            )
+        self._check_same_space(enc)
         device = next(self.model_.parameters()).device
         return predict_batches(self.model_, torch.from_numpy(enc.tensors), device, self.precision, features=features)
 
@@ -290,29 +285,12 @@ class NeuralArchitectureRanker(ParamsMixin):
 
     def predict_tiers(self, X: Any) -> np.ndarray:
         """Tier probabilities (n, K), float64; column 0 is the best tier T1."""
-        logits = self._forward(X)[1]
-        logits = logits - logits.max(axis=1, keepdims=True)
-        prob = np.exp(logits)
-        return prob / prob.sum(axis=1, keepdims=True)
+        return _softmax(self._forward(X)[1])
 
     def predict_all(self, X: Any) -> Dict[str, np.ndarray]:
         """Scores and tier probabilities in one forward pass (what the search loop needs)."""
         scores, logits, _ = self._forward(X)
-        logits = logits - logits.max(axis=1, keepdims=True)
-        prob = np.exp(logits)
-        return {"scores": scores, "tier_proba": prob / prob.sum(axis=1, keepdims=True)}
-
-    def rank(self, X: Any) -> np.ndarray:
-        """Indices of ``X`` from best to worst predicted."""
-        return np.argsort(-self.predict(X), kind="stable")
-
-    def score(self, X: Any, y: Any) -> float:
-        """Kendall tau between predicted scores and ``y`` (scikit-learn's ``score`` hook)."""
-        from scipy.stats import kendalltau
-
-        pred = self.predict(X)
-        y = check_targets(y, n_expected=len(pred), owner=self)
-        return float(kendalltau(pred, y).statistic)
+        return {"scores": scores, "tier_proba": _softmax(logits)}
 
     def update_tier_embeddings(self, X: Any) -> np.ndarray:
         """Fold ``X`` into the tier embeddings by *predicted* tier (§3.2, search phase).
@@ -330,14 +308,10 @@ class NeuralArchitectureRanker(ParamsMixin):
     # ------------------------------------------------------------------ persistence
     def save(self, path: Union[str, Path]) -> Path:
         """Write the fitted model, its tier embeddings and statistics atomically."""
-        import torch
-
-        from .._io import atomic_save_with
+        from .._persistence import save_checkpoint
 
         check_fitted(self, ["model_"])
-        payload = {
-            "format": MODEL_FORMAT,
-            "version": MODEL_FORMAT_VERSION,
+        return save_checkpoint(path, fmt=MODEL_FORMAT, version=MODEL_FORMAT_VERSION, payload={
             "params": self.get_params(),
             "state_dict": {k: v.detach().cpu() for k, v in self.model_.state_dict().items()},
             "space": self.space_,
@@ -349,30 +323,15 @@ class NeuralArchitectureRanker(ParamsMixin):
             "history": self.history_,
             "fit_seconds": self.fit_seconds_,
             "tier_statistics": None if self.tier_statistics_ is None else self.tier_statistics_.to_dict(),
-        }
-        return atomic_save_with(path, lambda tmp: torch.save(payload, tmp))
+        })
 
     @classmethod
     def load(cls, path: Union[str, Path]) -> "NeuralArchitectureRanker":
         """Load a model written by :meth:`save`; corrupt or foreign files raise ValueError."""
-        import torch
-
+        from .._persistence import load_checkpoint
         from .model import create_ranker_model
 
-        path = Path(path)
-        if not path.is_file():
-            raise FileNotFoundError(f"No saved NAR model at {str(path)!r}.")
-        try:
-            payload = torch.load(path, map_location="cpu", weights_only=True)
-        except Exception as exc:  # torch raises many types for a damaged file
-            raise ValueError(f"{str(path)!r} is not a readable NAR model file (corrupt or truncated?): {exc}") from None
-        if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
-            raise ValueError(f"{str(path)!r} is not a naslib_nar NeuralArchitectureRanker file.")
-        if payload.get("version") != MODEL_FORMAT_VERSION:
-            raise ValueError(
-                f"{str(path)!r} was written in model format version {payload.get('version')}; this naslib_nar reads "
-                f"version {MODEL_FORMAT_VERSION}. Re-fit the model or use the naslib_nar release that wrote it."
-            )
+        payload = load_checkpoint(path, fmt=MODEL_FORMAT, version=MODEL_FORMAT_VERSION, what="NAR model")
         est = cls(**payload["params"])
         cfg = payload["config"]
         cfg["train"]["betas"] = tuple(cfg["train"]["betas"])
@@ -389,3 +348,8 @@ class NeuralArchitectureRanker(ParamsMixin):
         stats = payload["tier_statistics"]
         est.tier_statistics_ = None if stats is None else TierStatistics.from_dict(stats)
         return est
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)

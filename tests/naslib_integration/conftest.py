@@ -19,16 +19,6 @@ from naslib_nar.spaces.nb201 import NB201Space
 _OP_VALUE = np.array([-1.0, 0.2, 0.8, 1.2, 0.1])
 
 
-@pytest.fixture(scope="session", autouse=True)
-def one_torch_thread():
-    """Tiny models on a small shared machine: extra OpenMP threads only compete."""
-    torch = pytest.importorskip("torch")
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="session")
 def synthetic_nb201_bench():
     """All 15,625 NB201 architectures; accuracies a smooth closed-form function of the ops."""

@@ -12,19 +12,6 @@ from naslib_nar.spaces.nb201 import NB201Space
 # Per-edge value of each op (none, skip, conv1x1, conv3x3, avg_pool): convs help, none hurts.
 _OP_VALUE = np.array([-1.0, 0.2, 0.8, 1.2, 0.1])
 
-#: Ranker settings that keep every fit around a second.
-TINY = {"preset": "tiny", "epochs": 3}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def one_torch_thread():
-    """Tiny models on a small shared machine: extra OpenMP threads only compete (several
-    times slower); restored afterwards."""
-    torch = pytest.importorskip("torch")
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="session")

@@ -5,12 +5,13 @@ import importlib.util
 
 import numpy as np
 import pytest
-from conftest import TINY
 
 from naslib_nar.search.loop import choose
 from naslib_nar.search.oracle import BudgetExhausted, Oracle
 from naslib_nar.search.runs import run_nar, run_nar_paper, run_renas
 
+#: Ranker settings that keep every fit around a second.
+TINY = {"preset": "tiny", "epochs": 3}
 PAPER = {"train_size": 120, "val_size": 30, "iterations": 4, "top_n": 3, "candidates": 40, "predictor": TINY}
 
 
