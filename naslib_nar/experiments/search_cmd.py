@@ -205,6 +205,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", dest="data_dir")
     parser.add_argument("--max-workers", type=int, dest="max_workers")
     parser.add_argument("--out", required=True, help="output directory (search.json, search.md, plots, runs/)")
+    parser.add_argument("--report-only", action="store_true", dest="report_only",
+                        help="only rebuild search.json / search.md / plots from the runs stored in --out")
     parser.add_argument("--ranker-cache", dest="ranker_cache",
                         help="folder of fitted rankers reused across runs and commands (default: OUT/rankers)")
 
@@ -217,7 +219,8 @@ def run(args: argparse.Namespace) -> int:
     cfg = parse_config(raw, where, overrides)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    failures = run_tasks(cfg, out, ranker_cache=Path(args.ranker_cache) if args.ranker_cache else None)
+    failures = [] if args.report_only else run_tasks(cfg, out, ranker_cache=Path(args.ranker_cache) if args.ranker_cache
+                                                     else None)
     result = write_report(cfg, out, failures)
     if result is None:
         print(f"naslib-nar search: no run finished in {out}; the first failure:\n{failures[0]['traceback']}")
