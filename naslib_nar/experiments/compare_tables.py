@@ -25,7 +25,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 
 from .._io import atomic_write_text
-from ..search.trace import SearchTrace, incumbent
+from ..search.trace import SearchTrace, first_hit, incumbent
 from .compare import STATUS_FILE, CompareConfig, predictor_tasks, search_tasks, stored_predictor, stored_run
 from .data import load_benchmark, truth_metric
 
@@ -52,12 +52,14 @@ def run_metrics(trace: SearchTrace, bench: Any, truth: str, regime: str) -> Dict
     a = incumbent(trace, bench, truth, "a", kinds)
     b = incumbent(trace, bench, truth, "b", kinds)
     full = np.ones(len(trace.rows), dtype=bool) if trace.fidelity is None else trace.fidelity >= trace.full_epochs
+    hit = first_hit(trace, bench.best("val_acc"), kinds)
     return {
         "a_acc": a[truth], "a_rank": a["rank_permille"], "b_acc": b[truth], "b_rank": b["rank_permille"],
         "labels": float(len(trace.rows)), "full_labels": float(full.sum()),
         "search_labels": float(np.sum(trace.kinds == "search")),
         "train_labels": float(np.sum(trace.kinds != "search")),
         "cost_h": float(trace.cost_seconds) / 3600.0, "wall_s": float(trace.wall_seconds),
+        "val_optimum_at": float("nan") if hit is None else float(hit),
     }
 
 
@@ -116,6 +118,13 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> List[str]:
     return lines + [""]
 
 
+def _hits(metrics: List[Dict[str, float]]) -> str:
+    """'found/runs (median labels at the first hit)' for the best-validation architecture."""
+    at = np.asarray([m["val_optimum_at"] for m in metrics], dtype=np.float64)
+    found = at[np.isfinite(at)]
+    return f"{found.size}/{at.size}" + (f" ({np.median(found):.0f})" if found.size else "")
+
+
 def _summary(metrics: List[Dict[str, float]], key: str) -> Dict[str, float]:
     arr = np.asarray([m[key] for m in metrics], dtype=np.float64)
     return {"mean": float(np.nanmean(arr)), "std": float(np.nanstd(arr)), "best": float(np.nanmax(arr)),
@@ -165,7 +174,9 @@ def _write_report(out: Path, cfg: CompareConfig) -> Dict[str, Path]:
         md += ["## (a) Search at equal label budgets", "",
                "Every label counts against the budget: a predictor's training (and validation) labels and "
                "low-fidelity labels (BOHB's 12-epoch results) included. The protocols consider full-fidelity labels. "
-               "'labels' = labels spent (full-fidelity / all); cost = simulated training time of all labels, "
+               "'labels' = labels spent (full-fidelity / all); 'best-val arch found' = runs that labelled the "
+               "benchmark's best-validation architecture (median labels spent when it was first labelled); "
+               "cost = simulated training time of all labels, "
                "in GPU hours (benchmark train time x epochs/200).", ""]
         for dataset in cfg.datasets:
             rows = []
@@ -175,14 +186,14 @@ def _write_report(out: Path, cfg: CompareConfig) -> Dict[str, Path]:
                     runs = [(t, tr) for t, tr in budget_runs
                             if t["dataset"] == dataset and t["budget"] == budget and t["method"] == method]
                     if not runs:
-                        rows.append([budget, method, f"0/{len(cfg.seeds)}"] + ["-"] * 9)
+                        rows.append([budget, method, f"0/{len(cfg.seeds)}"] + ["-"] * 10)
                         continue
                     bench, truth = benches[dataset], truth_names[dataset]
                     metrics = [run_metrics(tr, bench, truth, "budget") for _, tr in runs]
                     rows.append([budget, method, f"{len(runs)}/{len(cfg.seeds)}", _pm([m["a_acc"] for m in metrics]),
                                  _f(_summary(metrics, "a_acc")["best"]), _f(_summary(metrics, "a_rank")["mean"]),
                                  _pm([m["b_acc"] for m in metrics]), _f(_summary(metrics, "b_acc")["best"]),
-                                 _f(_summary(metrics, "b_rank")["mean"]),
+                                 _f(_summary(metrics, "b_rank")["mean"]), _hits(metrics),
                                  f"{_summary(metrics, 'full_labels')['mean']:.0f} / {_summary(metrics, 'labels')['mean']:.0f}",
                                  _f(_summary(metrics, "cost_h")["mean"], 1), _f(_summary(metrics, "wall_s")["mean"], 1)])
                     csv_rows.append(_csv_row("budget", cfg.space, dataset, method, budget, runs, metrics))
@@ -199,14 +210,15 @@ def _write_report(out: Path, cfg: CompareConfig) -> Dict[str, Path]:
                         figures.append(str(path.relative_to(out)))
             md += [f"### {dataset}", ""]
             md += _table(["budget", "method", "runs", "(a) mean ± std", "(a) best", "(a) rank ‰", "(b) mean ± std",
-                          "(b) best", "(b) rank ‰", "labels", "cost h", "wall s"], rows)
+                          "(b) best", "(b) rank ‰", "best-val arch found", "labels", "cost h", "wall s"], rows)
 
     # (b) the paper regime
     paper_runs = [(t, tr) for t, tr in searches if t["regime"] == "paper"]
     if cfg.paper_methods:
         md += ["## (b) The paper's regime (Table 2 style)", "",
                "Only 'search' labels are considered by the protocols, as the paper's queries; training labels of the "
-               "ranker are counted apart ('train'). 'queries' includes low-fidelity labels; cost covers all labels "
+               "ranker are counted apart ('train'); 'best-val arch found' counts search queries only (median query "
+               "of the first hit). 'queries' includes low-fidelity labels; cost covers all labels "
                "(GPU hours). Paper numbers are protocol (b)"
                + (" on the full NB101 by test accuracy, so not comparable with the labelled subspace here."
                   if cfg.space == "nb101" else "."), ""]
@@ -217,20 +229,21 @@ def _write_report(out: Path, cfg: CompareConfig) -> Dict[str, Path]:
                 paper_text = "-" if paper is None else (f"{paper[0]:.2f}" + ("" if paper[1] is None else f" ± {paper[1]:.2f}"))
                 runs = [(t, tr) for t, tr in paper_runs if t["dataset"] == dataset and t["method"] == method]
                 if not runs:
-                    rows.append([dataset, method, f"0/{len(cfg.seeds)}"] + ["-"] * 8 + [paper_text])
+                    rows.append([dataset, method, f"0/{len(cfg.seeds)}"] + ["-"] * 9 + [paper_text])
                     continue
                 bench, truth = benches[dataset], truth_names[dataset]
                 metrics = [run_metrics(tr, bench, truth, "paper") for _, tr in runs]
                 rows.append([dataset, method, f"{len(runs)}/{len(cfg.seeds)}", _pm([m["b_acc"] for m in metrics]),
                              _f(_summary(metrics, "b_acc")["best"]), _f(_summary(metrics, "b_rank")["mean"]),
-                             _pm([m["a_acc"] for m in metrics]), _f(_summary(metrics, "search_labels")["mean"], 0),
+                             _pm([m["a_acc"] for m in metrics]), _hits(metrics),
+                             _f(_summary(metrics, "search_labels")["mean"], 0),
                              _f(_summary(metrics, "train_labels")["mean"], 0), _f(_summary(metrics, "cost_h")["mean"], 1),
                              _f(_summary(metrics, "wall_s")["mean"], 1), paper_text])
                 row = _csv_row("paper", cfg.space, dataset, method, runs[0][0]["budget"], runs, metrics)
                 row["paper_b"] = None if paper is None else paper[0]
                 csv_rows.append(row)
         md += _table(["dataset", "method", "runs", "(b) mean ± std", "(b) best", "(b) rank ‰", "(a) mean ± std",
-                      "queries", "train", "cost h", "wall s", "paper (b)"], rows)
+                      "best-val arch found", "queries", "train", "cost h", "wall s", "paper (b)"], rows)
 
     # (c) predictors
     if cfg.predictors:
@@ -293,6 +306,7 @@ def _csv_row(regime: str, space: str, dataset: str, method: str, budget: int, ru
              metrics: List[Dict[str, float]]) -> Dict[str, Any]:
     row: Dict[str, Any] = {"table": regime, "space": space, "dataset": dataset, "method": method, "budget": budget,
                            "runs": len(runs)}
+    row["val_optimum_found"] = int(np.isfinite([m["val_optimum_at"] for m in metrics]).sum())
     for key in ("a_acc", "a_rank", "b_acc", "b_rank", "labels", "full_labels", "search_labels", "train_labels",
                 "cost_h", "wall_s"):
         s = _summary(metrics, key)

@@ -162,3 +162,28 @@ def test_command_line_with_two_worker_processes_and_a_predictor_table(data_dir, 
     bad.write_text(yaml.safe_dump(dict(raw, budget_regime={"methods": ["random_search"], "budgets": [-5]})))
     assert main(["compare", "--config", str(bad), "--out", str(tmp_path / "bad")]) == 2
     assert "budgets" in capsys.readouterr().err
+
+
+def test_run_metrics_count_when_the_best_validation_architecture_was_labelled():
+    import numpy as np
+
+    from naslib_nar.benchmarks.base import TabularBenchmark
+    from naslib_nar.experiments.compare_tables import _hits, run_metrics
+    from naslib_nar.search.trace import SearchTrace
+    from naslib_nar.spaces.nb201 import NB201Space
+
+    archs = NB201Space().all_archs()[:50]
+    val = np.linspace(80.0, 90.0, 50)  # row 49 is the best-validation architecture
+    bench = TabularBenchmark.from_arrays("nb201", archs, {"val_acc": val, "test_acc": val + 1}, dataset="cifar10")
+
+    def trace(rows, kinds):
+        return SearchTrace(method="m", space="nb201", dataset="cifar10", seed=0, rows=np.array(rows),
+                           kinds=np.array(kinds), observed=val[rows])
+
+    hit = run_metrics(trace([3, 7, 49, 5], ["train"] * 4), bench, "test_acc", "budget")
+    miss = run_metrics(trace([3, 7, 5], ["train"] * 3), bench, "test_acc", "budget")
+    assert hit["val_optimum_at"] == 3 and np.isnan(miss["val_optimum_at"])
+    # in the paper regime only search queries count: the hit is the 1st search query
+    paper = run_metrics(trace([3, 7, 49], ["train", "val", "search"]), bench, "test_acc", "paper")
+    assert paper["val_optimum_at"] == 1
+    assert _hits([hit, miss]) == "1/2 (3)" and _hits([miss]) == "0/1"
