@@ -52,7 +52,7 @@ def run_metrics(trace: SearchTrace, bench: Any, truth: str, regime: str) -> Dict
     a = incumbent(trace, bench, truth, "a", kinds)
     b = incumbent(trace, bench, truth, "b", kinds)
     full = np.ones(len(trace.rows), dtype=bool) if trace.fidelity is None else trace.fidelity >= trace.full_epochs
-    hit = first_hit(trace, bench.best("val_acc"), kinds)
+    hit = first_hit(trace, bench.best_rows("val_acc"), kinds)
     return {
         "a_acc": a[truth], "a_rank": a["rank_permille"], "b_acc": b[truth], "b_rank": b["rank_permille"],
         "labels": float(len(trace.rows)), "full_labels": float(full.sum()),

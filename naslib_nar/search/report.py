@@ -45,8 +45,8 @@ def run_record(trace: SearchTrace, bench: Any, truth: str) -> Dict[str, Any]:
         "queries": int(trace.counted(kinds).size), "labels_total": int(len(trace.rows)),
         "labels_by_kind": {k: int(np.sum(trace.kinds == k)) for k in ("train", "val", "search")},
         "wall_seconds": float(trace.wall_seconds),
-        "first_hit_truth_optimum": first_hit(trace, bench.best(truth), kinds),
-        "first_hit_val_optimum": first_hit(trace, bench.best("val_acc"), kinds),
+        "first_hit_truth_optimum": first_hit(trace, bench.best_rows(truth), kinds),
+        "first_hit_val_optimum": first_hit(trace, bench.best_rows("val_acc"), kinds),
     })
     for key in ("n_scored", "accepted", "accepted_late", "given_up", "unlabelled_resampled", "t1_fallback_picks",
                 "fit_seconds", "n_fits"):

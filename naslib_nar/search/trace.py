@@ -136,8 +136,8 @@ def best_so_far(trace: SearchTrace, bench: Any, truth: str, protocol: str,
     return truth_values[best_idx]
 
 
-def first_hit(trace: SearchTrace, target_row: int, kinds: Optional[Iterable[str]] = None) -> Optional[int]:
-    """1-based count of counted labels after which ``target_row`` was first labelled."""
+def first_hit(trace: SearchTrace, target_rows: Any, kinds: Optional[Iterable[str]] = None) -> Optional[int]:
+    """1-based count of counted labels after which one of ``target_rows`` was first labelled."""
     pos = trace.counted(kinds)
-    hits = np.flatnonzero(trace.rows[pos] == target_row)
+    hits = np.flatnonzero(np.isin(trace.rows[pos], np.atleast_1d(target_rows)))
     return int(hits[0]) + 1 if hits.size else None

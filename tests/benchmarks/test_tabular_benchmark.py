@@ -66,6 +66,12 @@ def test_metric_labelled_rows_best_and_read_only_arrays():
     bench = _bench(metrics={"val_acc": val, "test_acc": np.full(N, np.nan)}, seed_metrics=None)
     np.testing.assert_array_equal(bench.labelled_rows("val_acc"), np.delete(np.arange(N), [0, 4]))
     assert bench.best("val_acc") == N - 1
+    np.testing.assert_array_equal(bench.best_rows("val_acc"), [N - 1])
+    tied = val.copy()
+    tied[5] = tied[N - 1]  # two architectures share the best value (NB201 cifar10 test accuracy has such a tie)
+    tied_bench = _bench(metrics={"val_acc": tied, "test_acc": np.full(N, np.nan)}, seed_metrics=None)
+    assert tied_bench.best("val_acc") == 5
+    np.testing.assert_array_equal(tied_bench.best_rows("val_acc"), [5, N - 1])
     with pytest.raises(ValueError, match="No architecture .* 'test_acc'"):
         bench.best("test_acc")
     with pytest.raises(ValueError, match=r"must be one of \['test_acc', 'val_acc'\]"):

@@ -187,3 +187,8 @@ def test_run_metrics_count_when_the_best_validation_architecture_was_labelled():
     paper = run_metrics(trace([3, 7, 49], ["train", "val", "search"]), bench, "test_acc", "paper")
     assert paper["val_optimum_at"] == 1
     assert _hits([hit, miss]) == "1/2 (3)" and _hits([miss]) == "0/1"
+    # an architecture tied with the best validation accuracy counts as finding it
+    val[20] = val[49]
+    bench = TabularBenchmark.from_arrays("nb201", archs, {"val_acc": val, "test_acc": val + 1}, dataset="cifar10")
+    tied = run_metrics(trace([3, 20, 5], ["train"] * 3), bench, "test_acc", "budget")
+    assert tied["val_optimum_at"] == 2
