@@ -15,17 +15,12 @@ import pytest
 from naslib_nar.benchmarks.base import TabularBenchmark
 from naslib_nar.spaces.nb201 import NB201Space
 
-# Per-edge value of each op (none, skip, conv1x1, conv3x3, avg_pool): convs help, none hurts.
-_OP_VALUE = np.array([-1.0, 0.2, 0.8, 1.2, 0.1])
-
 
 @pytest.fixture(scope="session")
-def synthetic_nb201_bench():
-    """All 15,625 NB201 architectures; accuracies a smooth closed-form function of the ops."""
+def synthetic_nb201_bench(synthetic_nb201):
+    """tests/conftest.py's synthetic NB201 with NASLib's cost fields and a fixed val -> test offset."""
+    archs, val = synthetic_nb201.archs, synthetic_nb201.metric("val_acc")
     space = NB201Space()
-    archs = space.all_archs()
-    rng = np.random.default_rng(0)
-    val = 70 + 2 * (_OP_VALUE[archs] * np.linspace(1.0, 2.0, 6)).sum(axis=1) + rng.normal(0, 0.3, len(archs))
     metrics = {"val_acc": val, "test_acc": val + 2.0, "flops": space.network_flops(archs, include_bn=False),
                "params": space.network_params(archs), "latency": np.full(len(archs), 0.01),
                "train_time": np.full(len(archs), 2000.0)}

@@ -1,5 +1,5 @@
-"""Synthetic benchmarks for the search tests: the whole NB201 space with closed-form
-accuracies, and a small NB101 table where only some cells are labelled."""
+"""Synthetic benchmarks for the search tests: a small NB101 table where only some cells are
+labelled (the whole-NB201 ``synthetic_nb201`` lives in tests/conftest.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,24 +7,6 @@ import pytest
 
 from naslib_nar.benchmarks.base import TabularBenchmark
 from naslib_nar.spaces.nb101 import NB101Space
-from naslib_nar.spaces.nb201 import NB201Space
-
-# Per-edge value of each op (none, skip, conv1x1, conv3x3, avg_pool): convs help, none hurts.
-_OP_VALUE = np.array([-1.0, 0.2, 0.8, 1.2, 0.1])
-
-
-
-@pytest.fixture(scope="session")
-def synthetic_nb201():
-    """All 15,625 NB201 architectures; val/test accuracy a smooth function of the ops."""
-    space = NB201Space()
-    archs = space.all_archs()
-    rng = np.random.default_rng(0)
-    score = (_OP_VALUE[archs] * np.linspace(1.0, 2.0, 6)).sum(axis=1)
-    val = 70 + 2 * score + rng.normal(0, 0.3, size=len(archs))
-    metrics = {"val_acc": val, "test_acc": val + rng.normal(0, 0.2, size=len(archs)),
-               "flops": space.network_flops(archs), "params": space.network_params(archs)}
-    return TabularBenchmark.from_arrays("nb201", archs, metrics, dataset="cifar10")
 
 
 @pytest.fixture(scope="session")
