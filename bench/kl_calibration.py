@@ -27,7 +27,7 @@ from typing import Dict, List
 import numpy as np
 from _common import save_results
 
-from naslib_nar.experiments.data import encode_rows, load_benchmark
+from naslib_nar.benchmarks.load import encode_rows, load_benchmark
 from naslib_nar.ranker.presets import HISTOGRAM_BINS, train_preset
 from naslib_nar.ranker.tiers import TierSnapshot, tier_labels
 from naslib_nar.search.selection import (

@@ -142,7 +142,7 @@ def full_fit(space: str, preset: str, precision: str) -> Dict[str, Any]:
     import numpy as np
 
     from bench._common import peak_rss_mb
-    from naslib_nar.experiments.data import encode_rows, load_benchmark
+    from naslib_nar.benchmarks.load import encode_rows, load_benchmark
     from naslib_nar.ranker import NeuralArchitectureRanker
 
     bench = load_benchmark(space, "cifar10")

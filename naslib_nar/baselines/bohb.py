@@ -39,8 +39,11 @@ import warnings
 from typing import Any, Mapping, Optional
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from .._validation import check_param
+from ..search.oracle import FIDELITY_METRICS, Oracle
+from ..spaces.nb201 import OPS
 from .random_search import check_run_args, resolve_params, trace_info
 
 MIN_EPOCHS, MAX_EPOCHS = 12, 200
@@ -117,11 +120,6 @@ def run_bohb(bench: Any, *, seed: int, budget: int, params: Optional[Mapping[str
         ``fidelity`` holds 12 or 200 per label; ``info`` the iteration count and how many
         KDE warnings hpbandster logged (it falls back to random configurations then).
     """
-    from tqdm.auto import tqdm
-
-    from ..search.oracle import FIDELITY_METRICS, Oracle
-    from ..spaces.nb201 import OPS
-
     check_run_args("run_bohb", bench, seed, budget)
     check_available(bench.space)
     cfg = resolve_params("bohb", params, DEFAULTS)

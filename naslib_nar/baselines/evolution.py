@@ -22,8 +22,11 @@ from collections import deque
 from typing import Any, Mapping, Optional
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from .._validation import check_param
+from ..search.oracle import Oracle
+from ..spaces._nb101_cell import MAX_EDGES, PAD, CellBatch, prune_padded
 from .random_search import check_run_args, queryable_rows, resolve_params, trace_info, unseen_random_rows
 
 DEFAULTS = {"population_size": None, "sample_size": None, "max_steps": 2, "noisy": True}
@@ -46,7 +49,6 @@ def neighbour_archs(bench: Any, archs: Any, rng: np.random.Generator) -> Any:
             others = (base[:, e:e + 1] + np.arange(1, 5, dtype=np.int8)) % 5  # the 4 other ops
             cand[:, e, :, e] = others
         return cand.reshape(-1, 6)
-    from ..spaces._nb101_cell import MAX_EDGES, PAD, CellBatch, prune_padded
 
     iu, ju = np.triu_indices(7, 1)
     cand_adj, cand_ops = [], []
@@ -147,9 +149,6 @@ def run_regularized_evolution(
     -------
     SearchTrace
     """
-    from tqdm.auto import tqdm
-
-    from ..search.oracle import Oracle
 
     check_run_args("run_regularized_evolution", bench, seed, budget)
     cfg = resolve_params("evolution", params, DEFAULTS)

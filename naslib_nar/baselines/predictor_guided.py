@@ -27,8 +27,10 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from .._validation import check_param
+from ..search.oracle import Oracle
 from .evolution import Mutator
 from .random_search import check_run_args, queryable_rows, resolve_params, trace_info, unseen_random_rows
 
@@ -130,10 +132,6 @@ def run_predictor_guided(
     -------
     SearchTrace
     """
-    from tqdm.auto import tqdm
-
-    from ..search.oracle import Oracle
-
     check_run_args("run_predictor_guided", bench, seed, budget)
     cfg = resolve_params("bananas", params, DEFAULTS)
     _check(cfg)

@@ -13,6 +13,7 @@ from typing import Any, Dict, Iterable, Mapping, Optional
 import numpy as np
 
 from .._validation import check_param
+from ..search.oracle import Oracle
 
 IMPLEMENTATION = "standalone re-implementation"
 
@@ -83,8 +84,6 @@ def run_random_search(
     -------
     SearchTrace
     """
-    from ..search.oracle import Oracle
-
     check_run_args("run_random_search", bench, seed, budget)
     cfg = resolve_params("random_search", params, {"noisy": True})
     check_param("noisy", cfg["noisy"], bool, owner="random_search")

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from .._lazy import lazy_exports
 
-__all__ = ["TabularBenchmark", "load_nb101", "load_nb201"]
+__all__ = ["TabularBenchmark", "load_benchmark", "load_nb101", "load_nb201", "truth_metric", "encode_rows"]
 
-_LOCATIONS = {"TabularBenchmark": ".base", "load_nb101": ".nb101", "load_nb201": ".nb201"}
+_LOCATIONS = {"TabularBenchmark": ".base", "load_nb101": ".nb101", "load_nb201": ".nb201",
+              "load_benchmark": ".load", "truth_metric": ".load", "encode_rows": ".load"}
 
 
 __getattr__, __dir__ = lazy_exports(__name__, _LOCATIONS)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from .._io import atomic_write_json
+from ..baselines.registry import why_unavailable
 from .compare_config import CompareConfig
 from .workers import cached_benchmark, process_pool
 
@@ -124,31 +125,14 @@ def _task_key(task: Mapping[str, Any]) -> Dict[str, Any]:
 # ---------------------------------------------------------------------- workers
 def probe_method(name: str, space: str) -> Optional[str]:
     """None when ``name`` can run on ``space`` here, else why not (a skip reason)."""
-    import importlib
-
-    from .methods import METHODS
-
-    module_name, function = METHODS[name]
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        return f"module {module_name} is not available ({exc})"
-    if not hasattr(module, function):
-        return f"{module_name} has no function {function}"
-    check = getattr(module, "check_available", None)
-    if check is not None:
-        try:
-            check(space)
-        except (ImportError, NotImplementedError) as exc:
-            return str(exc)
-    return None
+    return why_unavailable(name, space)
 
 
 def execute_search(task: Dict[str, Any]) -> Dict[str, Any]:
     """Run one search task and store its trace atomically; never raises."""
     start = time.perf_counter()
     try:
-        from .methods import get_method
+        from ..baselines.registry import get_method
 
         bench = cached_benchmark(task["space"], task["dataset"], task["source"], task["data_dir"])
         run = get_method(task["method"])

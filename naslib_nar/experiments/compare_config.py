@@ -6,8 +6,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
+from ..spaces.datasets import DATASETS
 from .config import check_keys, load_yaml_mapping
-from .data import DATASETS
 
 _TOP_KEYS = ("space", "datasets", "seeds", "source", "data_dir", "max_workers", "budget_regime", "paper_regime",
              "predictor_table")
@@ -104,8 +104,7 @@ class CompareConfig:
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], where: str = "compare config") -> "CompareConfig":
-        from .methods import METHODS
-        from .predictors import PREDICTORS
+        from ..baselines.registry import METHODS, PREDICTORS
 
         if not isinstance(raw, Mapping):
             raise _fail(where, f"expected a mapping; got {type(raw).__name__}.")

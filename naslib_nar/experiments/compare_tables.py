@@ -25,9 +25,9 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 
 from .._io import atomic_write_text
+from ..benchmarks.load import load_benchmark, truth_metric
 from ..search.trace import SearchTrace, first_hit, incumbent
 from .compare import STATUS_FILE, CompareConfig, predictor_tasks, search_tasks, stored_predictor, stored_run
-from .data import load_benchmark, truth_metric
 
 #: Paper numbers (protocol b, test accuracy): NAR Table 2 (NB201) and Table 1 (NB101).
 PAPER_RESULTS: Dict[str, Dict[str, Dict[str, Tuple[float, Optional[float]]]]] = {

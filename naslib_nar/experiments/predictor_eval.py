@@ -17,10 +17,11 @@ import numpy as np
 
 from .._io import atomic_write_json, atomic_write_text
 from .._validation import check_param
+from ..baselines.registry import PREDICTORS, make_predictor
+from ..benchmarks.load import encode_rows, load_benchmark, truth_metric
+from ..spaces.datasets import DATASETS
 from .config import as_mapping, check_keys, load_yaml_mapping, merge_cli
-from .data import DATASETS, encode_rows, load_benchmark, truth_metric
 from .metrics import ranking_metrics, summarise, tier_accuracy
-from .predictors import PREDICTORS, make_predictor
 
 DEFAULTS: Dict[str, Any] = {
     "space": "nb201", "dataset": "cifar10", "predictor": "nar", "train_size": 1000, "val_size": 256,

@@ -5,7 +5,7 @@ default 2, one torch thread each: oversubscribed OpenMP threads make torch sever
 slower on a small machine); every finished task is stored atomically as
 ``OUT/runs/<variant>/<dataset>/seed<k>.json`` (its settings and its trace), so an
 interrupted command started again redoes only what is missing or whose settings changed.
-The report is computed from the stored traces only (:mod:`naslib_nar.search.report`):
+The report is computed from the stored traces only (:mod:`naslib_nar.experiments.search_report`):
 
 * ``OUT/search.json``: for one (variant, dataset), the keys ``protocol_a``, ``protocol_b``
   (each with ``accuracy`` / ``test_acc`` / ``val_acc`` / ``rank_permille`` as
@@ -28,8 +28,9 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 from .._io import atomic_write_json, atomic_write_text
+from ..baselines.registry import get_method
+from ..spaces.datasets import DATASETS
 from .config import load_yaml_mapping
-from .data import DATASETS
 from .search_config import METHODS, SearchConfig, Variant, parse_config
 from .workers import cached_benchmark, process_pool
 
@@ -67,12 +68,10 @@ def stored(task: Dict[str, Any]) -> Optional[Dict[str, Any]]:
 
 def execute(task: Dict[str, Any]) -> Dict[str, Any]:
     """Run one seed and store its trace; failures are returned, not raised (other seeds go on)."""
-    from ..search.runs import run_nar, run_nar_paper, run_renas
-
     start = time.perf_counter()
     try:
         bench = cached_benchmark(task["space"], task["dataset"], task["source"], task["data_dir"])
-        run = {"nar_paper": run_nar_paper, "nar": run_nar, "renas": run_renas}[task["method"]]
+        run = get_method(task["method"])
         extra = {"ranker_cache": task["ranker_cache"]} if task["method"] == "nar_paper" else {}
         trace = run(bench, seed=task["seed"], budget=task["budget"], params=task["params"], **extra)
         atomic_write_json(task["path"], {"format": RUN_FORMAT, "task": task, "trace": trace.to_dict()})
@@ -109,9 +108,9 @@ def run_tasks(cfg: SearchConfig, out: Path, log=print, ranker_cache: Optional[Pa
 
 # ---------------------------------------------------------------------- report
 def _cell(cfg: SearchConfig, variant: Variant, dataset: str, out: Path) -> Optional[Dict[str, Any]]:
-    from ..search.report import run_record, summarise_runs
+    from ..benchmarks.load import truth_metric
     from ..search.trace import SearchTrace
-    from .data import truth_metric
+    from .search_report import run_record, summarise_runs
 
     cell_tasks = [t for t in tasks(cfg, out) if t["variant"] == variant.name and t["dataset"] == dataset]
     payloads = [stored(t) for t in cell_tasks]
@@ -136,7 +135,7 @@ def _paper_text(numbers: Optional[List[Optional[float]]]) -> str:
 
 def grid_table(cfg: SearchConfig, cells: List[Dict[str, Any]]) -> str:
     """Variants x datasets beside the paper's numbers (paper numbers are protocol (b))."""
-    from ..search.report import fmt
+    from .search_report import fmt
 
     lines = ["| variant | dataset | ours (b) mean ± std (best) | ours (a) mean ± std (best) | paper (b) | "
              "queries | wall s |", "|---|---|---|---|---|---|---|"]
@@ -155,7 +154,7 @@ def grid_table(cfg: SearchConfig, cells: List[Dict[str, Any]]) -> str:
 
 def write_report(cfg: SearchConfig, out: Path, failures: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     """Write search.json, search.md and the plots from the stored runs (None if there are none)."""
-    from ..search.report import cell_markdown, curves, plot_best_so_far, truth_label
+    from .search_report import cell_markdown, curves, plot_best_so_far, truth_label
 
     cells = [c for v in cfg.variants for d in cfg.datasets for c in [_cell(cfg, v, d, out)] if c is not None]
     if not cells:

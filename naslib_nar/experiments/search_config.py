@@ -26,7 +26,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from .data import DATASETS
+from ..spaces.datasets import DATASETS
 
 METHODS = ("nar_paper", "nar", "renas")
 SOURCES = ("auto", "shared", "embedded", "naslib")

@@ -20,7 +20,7 @@ def init_worker() -> None:
 
 def cached_benchmark(space: str, dataset: str, source: str, data_dir: Optional[str]) -> Any:
     """Load a table once per process (a worker runs many tasks on the same table)."""
-    from .data import load_benchmark
+    from ..benchmarks.load import load_benchmark
 
     key = (space, dataset, source, data_dir)
     if key not in _BENCHMARKS:

@@ -35,8 +35,10 @@ from typing import Any, Dict, Optional
 import numpy as np
 
 from .._validation import check_param
-from ..benchmarks import naslib_files
-from ..spaces.nb201 import NB201Space, check_dataset
+from ..benchmarks import load_nb101, load_nb201, naslib_files
+from ..spaces.datasets import check_dataset
+from ..spaces.nb101 import NB101Space
+from ..spaces.nb201 import NB201Space
 
 __all__ = ["get_dataset_api", "nb201_dataset_api", "nb101_dataset_api", "restrict_nb101_api", "naslib_dataset_name",
            "SOURCES"]
@@ -114,8 +116,6 @@ def nb201_dataset_api(
     ``load_nb201(dataset, source)`` with source 'auto', 'shared' or 'embedded'.
     """
     if bench is None:
-        from ..benchmarks import load_nb201
-
         check_param("source", source, str, owner="nb201_dataset_api", choices=("auto", "shared", "embedded"))
         bench = load_nb201(dataset, source=source, data_dir=data_dir)
     if bench.space != "nb201":
@@ -150,8 +150,6 @@ def nb101_dataset_api(*, source: str = "auto", data_dir: Optional[str] = None, b
     import naslib.utils.nb101_api as nb101_api
 
     if bench is None:
-        from ..benchmarks import load_nb101
-
         check_param("source", source, str, owner="nb101_dataset_api", choices=("auto", "shared", "naslib"))
         bench = load_nb101(source=source, data_dir=data_dir)
     if bench.space != "nb101":
@@ -197,7 +195,6 @@ def _nb101_hashes(bench: Any) -> list:
     index = getattr(bench, "_row_of", None)
     if isinstance(index, dict) and len(index) == len(bench):
         return list(index)  # insertion order == row order
-    from ..spaces.nb101 import NB101Space
 
     return NB101Space().hash(bench.archs).tolist()
 

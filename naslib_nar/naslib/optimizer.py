@@ -15,7 +15,13 @@ from naslib.optimizers.core.metaclasses import MetaOptimizer
 from naslib.search_spaces.core.query_metrics import Metric
 
 from .._validation import check_param
-from ..spaces.nb201 import check_dataset
+from ..baselines.registry import make_predictor
+from ..benchmarks.base import TabularBenchmark
+from ..search.loop import CandidatePool, SearchLoop
+from ..search.settings import resolve
+from ..spaces.datasets import check_dataset
+from ..spaces.nb101 import NB101Space
+from ..spaces.nb201 import NB201Space
 from .convert import archs_to_graphs, graphs_to_archs, light_copy, space_of
 
 __all__ = ["NARSampler"]
@@ -37,18 +43,12 @@ def candidate_pool(space: str, dataset: str, dataset_api: Any) -> Any:
     architectures NASLib can query, so the search proposes those and nothing else (NB101:
     the cells present in the api; NB201: every arch string of the api).
     """
-    from ..benchmarks.base import TabularBenchmark
-    from ..search.loop import CandidatePool
 
     if space == "nb201":
-        from ..spaces.nb201 import NB201Space
-
         archs = NB201Space().as_batch(list(dataset_api["nb201_data"]))
         bench = TabularBenchmark("nb201", dataset, archs, {"val_acc": np.zeros(len(archs))},
                                  source="NASLib dataset_api (which architectures can be queried; no labels)")
     else:
-        from ..spaces.nb101 import NB101Space
-
         fixed = dataset_api["nb101_data"].fixed_statistics
         hashes = list(fixed)
         specs = [{"matrix": fixed[h]["module_adjacency"], "ops": fixed[h]["module_operations"]} for h in hashes]
@@ -108,8 +108,6 @@ class NARSampler(MetaOptimizer):
 
     # ------------------------------------------------------------------ NASLib hooks
     def adapt_search_space(self, search_space: Any, scope: Any = None, dataset_api: Any = None) -> None:
-        from ..search.settings import resolve
-
         if not getattr(search_space, "QUERYABLE", False):
             raise ValueError("NARSampler needs a queryable (tabular) search space such as NasBench201SearchSpace.")
         self.space = space_of(search_space)
@@ -216,9 +214,6 @@ class NARSampler(MetaOptimizer):
                     time.perf_counter() - start)
 
     def _fit(self) -> None:
-        from ..experiments.predictors import make_predictor
-        from ..search.loop import SearchLoop
-
         self._ensure_pool()
         rows = np.asarray(self._rows, dtype=np.int64)
         y = np.array([h.accuracy for h in self.history], dtype=np.float64)

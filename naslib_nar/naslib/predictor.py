@@ -22,7 +22,10 @@ import numpy as np
 from naslib.predictors.predictor import Predictor
 
 from .._validation import check_param
-from ..spaces.nb201 import check_dataset
+from ..baselines.registry import make_predictor
+from ..baselines.renas import ReNASPredictor as Estimator
+from ..ranker.presets import model_preset, train_preset
+from ..spaces.datasets import check_dataset
 from .convert import graphs_to_archs, space_of
 
 __all__ = ["EstimatorPredictor", "NARPredictor", "ReNASPredictor"]
@@ -31,7 +34,7 @@ __all__ = ["EstimatorPredictor", "NARPredictor", "ReNASPredictor"]
 class EstimatorPredictor(Predictor):
     """A NASLib predictor that delegates to one of naslib_nar's estimators.
 
-    Subclasses set ``name`` (the key of :func:`naslib_nar.experiments.predictors.make_predictor`)
+    Subclasses set ``name`` (the key of :func:`naslib_nar.baselines.registry.make_predictor`)
     and ``hyperparameter_grid`` (parameter -> factors of its default tried by NASLib's HPO).
 
     Parameters
@@ -99,7 +102,6 @@ class EstimatorPredictor(Predictor):
     # ------------------------------------------------------------------ fit / query
     def fit(self, xtrain: Any, ytrain: Any, info: Any = None) -> "EstimatorPredictor":
         """Fit on NASLib graphs ``xtrain`` and their accuracies ``ytrain`` (percent)."""
-        from ..experiments.predictors import make_predictor
 
         check_param("calibrate", self.calibrate, bool, owner=self)
         check_param("hpo_wrapper", self.hpo_wrapper, bool, owner=self)
@@ -152,8 +154,6 @@ class NARPredictor(EstimatorPredictor):
     hyperparameter_grid = {"lr_mul": (0.5, 1.0, 2.0), "dim": (0.5, 1.0, 2.0), "epochs": (0.5, 1.0, 1.5)}
 
     def _base_values(self, space: str) -> Dict[str, Any]:
-        from ..ranker.presets import model_preset, train_preset
-
         preset = self.params.get("preset", "fast")
         train, model = train_preset(space, preset), model_preset(space, preset)
         values = {"lr_mul": float(train["lr_mul"]), "dim": int(model["dim"]), "epochs": int(train["epochs"])}
@@ -179,8 +179,6 @@ class ReNASPredictor(EstimatorPredictor):
 
     def _base_values(self, space: str) -> Dict[str, Any]:
         import inspect
-
-        from ..baselines.renas import ReNASPredictor as Estimator
 
         signature = inspect.signature(Estimator.__init__).parameters
         values = {k: signature[k].default for k in self.hyperparameter_grid}

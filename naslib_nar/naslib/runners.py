@@ -25,6 +25,12 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 
+from ..benchmarks.load import load_benchmark
+from ..spaces.nb101 import NB101Space
+from ..spaces.nb201 import NB201Space
+from .convert import graphs_to_archs, space_of
+from .dataset_api import get_dataset_api
+
 __all__ = ["OPTIMIZERS", "PREDICTORS", "make_optimizer", "make_naslib_predictor", "run_nas", "run_predictors",
            "load_config", "format_table"]
 
@@ -156,8 +162,6 @@ def _setup_logging(path: str) -> None:
 
 
 def _space_name(config: Any) -> str:
-    from .convert import space_of
-
     return space_of(config.search_space)
 
 
@@ -167,7 +171,6 @@ def run_nas(argv: Sequence[str]) -> Dict[str, Any]:
     from naslib import utils
     from naslib.defaults.trainer import Trainer
 
-    from .dataset_api import get_dataset_api
     from .search_spaces import make_search_space
 
     config = load_config(argv, "nas")
@@ -191,10 +194,6 @@ def run_nas(argv: Sequence[str]) -> Dict[str, Any]:
 
 
 def _search_summary(optimizer: Any, config: Any, dataset_api: Any, naslib_test: Any, seconds: float) -> Dict[str, Any]:
-    from ..experiments.data import load_benchmark
-    from ..spaces.nb201 import NB201Space
-    from .convert import graphs_to_archs
-
     space = _space_name(config)
     final = optimizer.get_final_architecture()
     archs = graphs_to_archs([final], space)
@@ -211,8 +210,6 @@ def _search_summary(optimizer: Any, config: Any, dataset_api: Any, naslib_test: 
     if space == "nb201":
         summary["final_architecture"] = NB201Space().to_strings(archs)[0]
     else:
-        from ..spaces.nb101 import NB101Space
-
         summary["final_architecture"] = str(NB101Space().hash(archs)[0])
     try:
         bench = load_benchmark(space, _our_dataset(config.dataset))
@@ -273,7 +270,6 @@ def run_predictors(argv: Sequence[str]) -> List[Dict[str, Any]]:
     from naslib import utils
     from naslib.defaults.predictor_evaluator import PredictorEvaluator
 
-    from .dataset_api import get_dataset_api
     from .search_spaces import make_search_space
 
     config = load_config(argv, "predictor")

@@ -1,6 +1,6 @@
 """Constrained candidate sampling (§3.3, Appendix B, D): constraints from T1's statistics.
 
-From one :class:`~naslib_nar.ranker.tiers.TierSnapshot`, :func:`make_plan` runs Algorithm
+From one tier snapshot (:class:`TierHistograms`; the ranker's ``TierSnapshot`` is one), :func:`make_plan` runs Algorithm
 2 on the FLOPs, params and op-count histograms. :meth:`ConstraintPlan.draw` then draws a
 (FLOPs, params) constraint pair: a bin from T1's histogram (or, when gated, a bin
 uniformly within T1's interval), whose *upper* edge is the constraint, as in the
@@ -22,11 +22,10 @@ caller fills them uniformly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Protocol, Tuple
 
 import numpy as np
 
-from ..ranker.tiers import TierSnapshot
 from .selection import (
     DEFAULT_NOISE_LEVEL,
     DEFAULT_SMOOTHING,
@@ -35,6 +34,22 @@ from .selection import (
     Selection,
     select_distribution,
 )
+
+
+class TierHistograms(Protocol):
+    """What the search reads of a predictor's per-tier statistics (row 0 = the best tier).
+
+    The search layer needs no predictor class: any object with these arrays drives it
+    (the NAR ranker's ``TierSnapshot`` does).
+    """
+
+    flops_edges: np.ndarray  # (q+1,) bin edges
+    params_edges: np.ndarray  # (q+1,)
+    flops_hist: np.ndarray  # (K, q) counts
+    params_hist: np.ndarray  # (K, q) counts
+    op_counts: np.ndarray  # (K, n_ops) counts
+    tier_sizes: np.ndarray  # (K,)
+
 
 CONSTRAINTS = ("both", "flops", "params", "none")
 #: 'select': Algorithm 2 decides per quantity; 'interval': always sample uniformly within
@@ -81,7 +96,7 @@ def _draw_value(sel: Optional[Selection], edges: np.ndarray, rng: np.random.Gene
 
 
 def make_plan(
-    snapshot: TierSnapshot,
+    snapshot: TierHistograms,
     *,
     constraints: str = "both",
     op_statistics: bool = True,

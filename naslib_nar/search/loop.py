@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from ..experiments.data import encode_rows
+from ..benchmarks.load import encode_rows
 from ..spaces.encoded import EncodedArchs
 from .constraints import ConstraintPlan, SamplingCounts, make_plan, sample_constrained
 from .samplers import make_sampler

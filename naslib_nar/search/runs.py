@@ -35,12 +35,12 @@ import json
 import math
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from .._validation import check_param
-from ..experiments.predictors import make_predictor
 from .loop import CandidatePool, SearchLoop
 from .oracle import Oracle
 from .settings import INIT_FRACTION, SearchSettings, resolve
@@ -62,6 +62,12 @@ def _check_run(owner: str, bench: Any, seed: int, budget: Optional[int], need_bu
         raise TypeError(f"{owner} expects a TabularBenchmark of NB101 or NB201; got {type(bench).__name__}.")
 
 
+#: ``make_predictor(name, *, space, dataset, seed, params) -> estimator``: how a run builds
+#: its predictor. The registry (:mod:`naslib_nar.baselines.registry`) passes its own, so
+#: this layer needs to know no predictor class.
+PredictorFactory = Callable[..., Any]
+
+
 class _Fitter:
     """Fits a fresh predictor on the labels so far and keeps the fit times.
 
@@ -71,9 +77,10 @@ class _Fitter:
     search-only ablations (p, top-n, constraints, statistics) share one fit per seed.
     """
 
-    def __init__(self, name: str, bench: Any, pool: CandidatePool, seed: int, settings: SearchSettings,
-                 cache_dir: Optional[str] = None, warm_epochs: Optional[int] = None) -> None:
-        self.name, self.bench, self.pool, self.seed, self.settings = name, bench, pool, seed, settings
+    def __init__(self, name: str, make_predictor: PredictorFactory, bench: Any, pool: CandidatePool, seed: int,
+                 settings: SearchSettings, cache_dir: Optional[str] = None, warm_epochs: Optional[int] = None) -> None:
+        self.name, self.make_predictor = name, make_predictor
+        self.bench, self.pool, self.seed, self.settings = bench, pool, seed, settings
         self.cache_dir, self.warm_epochs = cache_dir, warm_epochs
         self.seconds: List[float] = []
         self.cache_hits = 0
@@ -95,7 +102,7 @@ class _Fitter:
             # Continue training the previous model on the grown label set (warm start).
             est = self._last.set_params(warm_start=True, epochs=self.warm_epochs)
         else:
-            est = make_predictor(self.name, space=self.bench.space, dataset=self.bench.dataset, seed=self.seed,
+            est = self.make_predictor(self.name, space=self.bench.space, dataset=self.bench.dataset, seed=self.seed,
                                  params=self.settings.predictor)
         path = None if self._last is not None and self.warm_epochs is not None else \
             self._cache_path(rows, y, val_rows, y_val)
@@ -121,12 +128,10 @@ class _Fitter:
 def _iterations(progress: bool, total: int, desc: str) -> Any:
     if not progress:
         return range(total)
-    from tqdm.auto import tqdm
-
     return tqdm(range(total), desc=desc, leave=False)
 
 
-def run_nar_paper(bench: Any, *, seed: int, budget: Optional[int] = None,
+def run_nar_paper(bench: Any, *, seed: int, make_predictor: PredictorFactory, budget: Optional[int] = None,
                   params: Optional[Mapping[str, Any]] = None, progress: bool = False,
                   ranker_cache: Optional[str] = None) -> SearchTrace:
     """The paper's regime: train on uncharged labels, then ``budget`` search queries (default 50 * n).
@@ -146,7 +151,7 @@ def run_nar_paper(bench: Any, *, seed: int, budget: Optional[int] = None,
     train, val = labelled[: settings.train_size], labelled[settings.train_size:]
     y_train = oracle.query(train, "train")
     y_val = oracle.query(val, "val") if len(val) else None
-    fit = _Fitter("nar", bench, pool, seed, settings, cache_dir=ranker_cache)
+    fit = _Fitter("nar", make_predictor, bench, pool, seed, settings, cache_dir=ranker_cache)
     loop = SearchLoop(pool, settings, rng, iterations)
     loop.set_ranker(fit(train, y_train, val, y_val))
     searched: List[int] = []
@@ -163,7 +168,7 @@ def run_nar_paper(bench: Any, *, seed: int, budget: Optional[int] = None,
                          **loop.info(), **fit.info()})
 
 
-def _budget_regime(method: str, predictor: str, bench: Any, seed: int, budget: int,
+def _budget_regime(method: str, predictor: str, make_predictor: PredictorFactory, bench: Any, seed: int, budget: int,
                    params: Optional[Mapping[str, Any]], progress: bool) -> SearchTrace:
     settings = resolve(method, bench.space, params)
     n_tiers = int(settings.predictor.get("n_tiers", 5))
@@ -178,7 +183,7 @@ def _budget_regime(method: str, predictor: str, bench: Any, seed: int, budget: i
     pool = CandidatePool(bench)
     rows = pool.random_labelled(n_init, rng)
     y = oracle.query(rows, "train")
-    fit = _Fitter(predictor, bench, pool, seed, settings, warm_epochs=settings.refit_epochs)
+    fit = _Fitter(predictor, make_predictor, bench, pool, seed, settings, warm_epochs=settings.refit_epochs)
     loop = SearchLoop(pool, settings, rng, iterations)
     loop.set_ranker(fit(rows, y))
     for iteration in _iterations(progress, iterations, f"{method} seed {seed}"):
@@ -192,15 +197,15 @@ def _budget_regime(method: str, predictor: str, bench: Any, seed: int, budget: i
                          **loop.info(), **fit.info()})
 
 
-def run_nar(bench: Any, *, seed: int, budget: int, params: Optional[Mapping[str, Any]] = None,
-            progress: bool = False) -> SearchTrace:
+def run_nar(bench: Any, *, seed: int, budget: int, make_predictor: PredictorFactory,
+            params: Optional[Mapping[str, Any]] = None, progress: bool = False) -> SearchTrace:
     """NAR under a total label budget (training labels included); see the module docstring."""
     _check_run("run_nar", bench, seed, budget, need_budget=True)
-    return _budget_regime("nar", "nar", bench, seed, budget, params, progress)
+    return _budget_regime("nar", "nar", make_predictor, bench, seed, budget, params, progress)
 
 
-def run_renas(bench: Any, *, seed: int, budget: int, params: Optional[Mapping[str, Any]] = None,
-              progress: bool = False) -> SearchTrace:
+def run_renas(bench: Any, *, seed: int, budget: int, make_predictor: PredictorFactory,
+              params: Optional[Mapping[str, Any]] = None, progress: bool = False) -> SearchTrace:
     """ReNAS under a total label budget: uniform candidates, top-n by predicted score."""
     _check_run("run_renas", bench, seed, budget, need_budget=True)
-    return _budget_regime("renas", "renas", bench, seed, budget, params, progress)
+    return _budget_regime("renas", "renas", make_predictor, bench, seed, budget, params, progress)

@@ -24,7 +24,6 @@ from those statistics.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Optional, Tuple
 
 import numpy as np
@@ -32,8 +31,9 @@ import numpy as np
 from ..spaces._nb101_cell import INPUT, OUTPUT, prune_padded
 from ..spaces.nb101 import OP_NAMES as NB101_OPS
 from ..spaces.nb101 import CellBatch, NB101Space
-from ..spaces.nb201 import EDGES, NB201Space
+from ..spaces.nb201 import EDGES
 from ..spaces.nb201 import OPS as NB201_OPS
+from ..spaces.nb201 import NB201Space
 
 #: Extra vertex pairs drawn after the spanning tree of an NB101 cell (Appendix B).
 NB101_EXTRA_EDGE_DRAWS = 3
@@ -77,12 +77,6 @@ class NB201Sampler:
                 np.asarray(self._space.network_params(archs, self.dataset), dtype=np.int64))
 
 
-@lru_cache(maxsize=1)
-def _all_nb101_cells() -> CellBatch:
-    """The whole NB101 space, built once per process (about 1 s)."""
-    return NB101Space().enumerate_space()
-
-
 class NB101Sampler:
     """Samples NB101 cells as :class:`CellBatch` (pruned, padded)."""
 
@@ -94,7 +88,7 @@ class NB101Sampler:
         self._space = NB101Space()
 
     def uniform(self, n: int, rng: np.random.Generator) -> CellBatch:
-        cells = _all_nb101_cells()
+        cells = self._space.enumerate_space()
         return cells[rng.integers(0, len(cells), size=int(n))]
 
     def structured(self, n: int, rng: np.random.Generator, op_probs: Optional[np.ndarray] = None) -> CellBatch:

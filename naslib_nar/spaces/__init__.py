@@ -18,17 +18,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from .nb101 import NB101Space
+from .nb201 import NB201Space
+
 __all__ = ["get_space"]
 
 
 def get_space(name: str, **kwargs: Any):
     """Return the search-space object for ``"nb101"`` or ``"nb201"``."""
     if name == "nb101":
-        from .nb101 import NB101Space
 
         return NB101Space(**kwargs)
     if name == "nb201":
-        from .nb201 import NB201Space
 
         return NB201Space(**kwargs)
     raise ValueError(f"Unknown search space {name!r}. Expected 'nb101' or 'nb201'.")

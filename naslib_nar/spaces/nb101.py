@@ -10,11 +10,11 @@ modules, one job each: ``_nb101_cell`` (validation, pruning, the container),
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from functools import lru_cache
+from typing import Any, Tuple
 
 import numpy as np
 
-from .._io import PathLike
 from .._validation import check_param, check_random_state
 from . import _nb101_cost
 from ._nb101_cell import (
@@ -47,27 +47,25 @@ PAPER_OP_CODES = {"input": 1, "conv1x1-bn-relu": 2, "conv3x3-bn-relu": 3, "maxpo
 _PAPER_CODE_OF = np.zeros(6, dtype=np.float32)  # indexed by shared-data code - PAD; pads stay 0
 _PAPER_CODE_OF[[OP_CODES[name] - PAD for name in PAPER_OP_CODES]] = list(PAPER_OP_CODES.values())
 
-SPACE_FILE = "nb101_space.npz"
-SAMPLE_METHODS = ("table", "random_matrix")
+SAMPLE_METHODS = ("uniform", "random_matrix")
+
+
+@lru_cache(maxsize=1)
+def _all_cells() -> CellBatch:
+    """The whole space, enumerated once per process (about 1 s, no data file)."""
+    return enumerate_cells()
 
 
 class NB101Space:
     """NAS-Bench-101 cells: validation, official hash, exact costs, NAR features, sampling.
 
-    Parameters
-    ----------
-    data_dir : str or path, optional
-        Folder holding ``nb101_space.npz`` for ``sample(method="table")``; resolved like
-        every benchmark file (argument, ``$NASLIB_NAR_DATA_DIR``, ``../shared/data``).
-        Nothing else needs data.
+    Stateless and data-free: the whole space is enumerated from the benchmark's rules, so
+    nothing here reads a file (the benchmark layer does that).
     """
 
     name = "nb101"
     tensor_shape = (19, 7, 7)
     op_names = OP_NAMES
-
-    def __init__(self, data_dir: Optional[PathLike] = None) -> None:
-        self.data_dir = data_dir
 
     # ------------------------------------------------------------------ input forms
     def as_batch(self, archs: Any) -> CellBatch:
@@ -159,15 +157,14 @@ class NB101Space:
         One cell per isomorphism class, the same representative cells as
         ``nb101_space.npz`` (which is sorted by hash; this is ordered by vertex count).
         """
-        return enumerate_cells()
+        return _all_cells()
 
     # ------------------------------------------------------------------ sampling
-    def sample(self, n: int, random_state: Any = None, method: str = "table",
-               data_dir: Optional[PathLike] = None) -> CellBatch:
+    def sample(self, n: int, random_state: Any = None, method: str = "uniform") -> CellBatch:
         """Draw ``n`` valid cells independently (duplicates are possible; dedupe by hash).
 
-        ``method="table"`` is exactly uniform over the 423,624 unique cells (it reads
-        ``nb101_space.npz``). ``method="random_matrix"`` is nasbench/NASLib's sampler (each of
+        ``method="uniform"`` is exactly uniform over the 423,624 unique cells (drawn from
+        :meth:`enumerate_space`). ``method="random_matrix"`` is nasbench/NASLib's sampler (each of
         the 21 upper-triangular edges with p = 0.5, uniform interior ops, rejected unless
         valid after pruning with <= 9 edges); it needs no data but is far from uniform over
         unique cells: pruning is frequent, so about 10% of its draws are the 2-vertex cell
@@ -176,21 +173,10 @@ class NB101Space:
         check_param("n", n, int, owner=self, min_val=0)
         check_param("method", method, str, owner=self, choices=SAMPLE_METHODS)
         rng = check_random_state(random_state)
-        if method == "table":
-            cells = self._space_cells(data_dir if data_dir is not None else self.data_dir)
+        if method == "uniform":
+            cells = _all_cells()
             return cells[rng.integers(0, len(cells), size=n)]
         return _sample_random_matrix(int(n), rng)
-
-    def _space_cells(self, data_dir: Any) -> CellBatch:
-        """All unique cells of ``nb101_space.npz``, cached on the instance per data folder."""
-        from ..benchmarks.paths import data_file  # lazy: benchmarks sits above spaces
-
-        path = data_file(SPACE_FILE, data_dir)
-        cache = self.__dict__.setdefault("_space_cache", {})
-        if path not in cache:
-            with np.load(path) as data:
-                cache[path] = CellBatch.from_packed(data["adj_packed"], data["ops"], data["num_vertices"])
-        return cache[path]
 
 
 def _looks_like_ops(obj: Any) -> bool:

@@ -19,19 +19,16 @@ from typing import Any, List, Tuple
 import numpy as np
 
 from .._validation import check_param, check_random_state
+from .datasets import DATASETS, check_dataset
 
-__all__ = ["OPS", "EDGES", "DATASETS", "NUM_ARCHS", "NB201Space", "check_dataset"]
+__all__ = ["OPS", "EDGES", "NUM_ARCHS", "NB201Space"]
 
 #: Op names in the benchmark's order (the digits of an op-index architecture).
 OPS: Tuple[str, ...] = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
 #: (src, dst) of each edge, in arch-string order ``|~0|+|~0|~1|+|~0|~1|~2|``.
 EDGES: Tuple[Tuple[int, int], ...] = ((0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3))
-DATASETS: Tuple[str, ...] = ("cifar10", "cifar100", "imagenet16")
 NUM_ARCHS: int = len(OPS) ** len(EDGES)
 
-#: Spellings accepted for ``dataset`` (NASLib says ``ImageNet16-120``).
-_DATASET_ALIASES = {"cifar10": "cifar10", "cifar100": "cifar100", "imagenet16": "imagenet16",
-                    "imagenet16-120": "imagenet16", "ImageNet16-120": "imagenet16"}
 _NUM_CLASSES = {"cifar10": 10, "cifar100": 100, "imagenet16": 120}
 _INPUT_SIZE = {"cifar10": 32, "cifar100": 32, "imagenet16": 16}
 _CHANNELS = (16, 32, 64)
@@ -239,17 +236,6 @@ class NB201Space:
 
 
 # ---------------------------------------------------------------------- helpers
-def check_dataset(dataset: Any, owner: str) -> str:
-    """Return the canonical dataset name (NASLib's ``'ImageNet16-120'`` is accepted too);
-    ``owner`` names the caller in the error message."""
-    where = f"The 'dataset' parameter of {owner}"
-    if not isinstance(dataset, str):
-        raise TypeError(f"{where} must be of type str. Got {dataset!r} ({type(dataset).__name__}) instead.")
-    if dataset not in _DATASET_ALIASES:
-        raise ValueError(f"{where} must be one of {list(DATASETS)} (or 'ImageNet16-120'). Got {dataset!r} instead.")
-    return _DATASET_ALIASES[dataset]
-
-
 def _check_indices(arr: np.ndarray) -> np.ndarray:
     """Validate an integer array of op indices, shape (6,) or (n, 6)."""
     where = _name("as_batch")

@@ -27,7 +27,7 @@ def test_missing_library_names_the_extra(monkeypatch):
 @pytest.mark.data
 def test_bohb_runs_on_real_nb201_with_both_fidelities(data_dir):
     pytest.importorskip("hpbandster")
-    from naslib_nar.experiments.data import load_benchmark
+    from naslib_nar.benchmarks.load import load_benchmark
     from naslib_nar.search.trace import incumbent
 
     bench = load_benchmark("nb201", "cifar10", source="shared", data_dir=str(data_dir))

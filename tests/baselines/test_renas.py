@@ -161,7 +161,7 @@ def test_bad_inputs(fitted, synthetic_nb201_small):
 
 
 def test_clone_and_registry(synthetic_nb201_small):
-    from naslib_nar.experiments.predictors import make_predictor
+    from naslib_nar.baselines.registry import make_predictor
 
     est = make_predictor("renas", space="nb201", dataset="cifar10", seed=3, params={"epochs": 5})
     assert isinstance(est, ReNASPredictor) and est.random_state == 3 and est.epochs == 5

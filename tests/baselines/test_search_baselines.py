@@ -82,7 +82,7 @@ def test_one_hot_features(synthetic_bench):
 
 @pytest.mark.data
 def test_nb101_baselines_query_labelled_cells_only(data_dir):
-    from naslib_nar.experiments.data import load_benchmark
+    from naslib_nar.benchmarks.load import load_benchmark
 
     bench = load_benchmark("nb101", "cifar10", data_dir=str(data_dir))
     labelled = np.isfinite(bench.metric("val_acc"))

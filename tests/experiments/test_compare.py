@@ -119,9 +119,13 @@ def test_tables_come_from_the_stored_traces_only(data_dir, tmp_path):
 
 @pytest.mark.data
 def test_missing_methods_are_skipped_with_the_reason(data_dir, tmp_path, monkeypatch):
-    from naslib_nar.experiments import methods
+    from naslib_nar.baselines import registry
 
-    monkeypatch.setitem(methods.METHODS, "ghost", ("naslib_nar.no_such_module", "run"))
+    def needs_missing_library(space):
+        raise ImportError("ghost needs naslib_nar.no_such_module, which is not installed")
+
+    monkeypatch.setitem(registry.METHODS, "ghost", registry.METHODS["random_search"])
+    monkeypatch.setitem(registry._AVAILABILITY_CHECKS, "ghost", needs_missing_library)
     cfg = _cfg(data_dir=str(data_dir), budget_regime={"methods": ["random_search", "ghost"], "budgets": [10]},
                seeds=[0])
     status = run_compare(cfg, tmp_path, log=None)

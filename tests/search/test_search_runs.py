@@ -6,9 +6,11 @@ import importlib.util
 import numpy as np
 import pytest
 
+from naslib_nar.baselines.registry import METHODS
 from naslib_nar.search.loop import choose
 from naslib_nar.search.oracle import BudgetExhausted, Oracle
-from naslib_nar.search.runs import run_nar, run_nar_paper, run_renas
+
+run_nar, run_nar_paper, run_renas = METHODS["nar"], METHODS["nar_paper"], METHODS["renas"]
 
 #: Ranker settings that keep every fit around a second.
 TINY = {"preset": "tiny", "epochs": 3}

@@ -7,7 +7,7 @@ the benchmark, never from what a method says about itself (SPEC §4):
   is the incumbent; its truth accuracy is reported;
 * protocol (b), the paper's: the best truth accuracy among the counted labels.
 
-"Truth" is :func:`naslib_nar.experiments.data.truth_metric`: test accuracy where the data
+"Truth" is :func:`naslib_nar.benchmarks.load.truth_metric`: test accuracy where the data
 has it for every labelled architecture (NB201 from the shared tables), validation
 accuracy otherwise (NB101's labelled subspace, the embedded NB201 data), and every output
 says which. Ranks are per-mille of the labelled architectures (1 = best, so the optimum of
@@ -21,7 +21,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 import numpy as np
 
-from .trace import SearchTrace, best_so_far, first_hit, incumbent
+from ..search.trace import SearchTrace, best_so_far, first_hit, incumbent
+from .plots import curves as plot_curves
 
 PROTOCOLS = {"a": "NASLib: the query with the best observed validation accuracy",
              "b": "paper: the best accuracy among the queries"}
@@ -95,8 +96,6 @@ def curves(traces: Sequence[SearchTrace], bench: Any, truth: str, protocol: str)
 
 def plot_best_so_far(series: Mapping[str, Sequence[np.ndarray]], path: Path, *, truth: str, protocol: str,
                      title: str, optimum: Optional[float]) -> Path:
-    from ..experiments.plots import curves as plot_curves
-
     return plot_curves(dict(series), path, xlabel="counted labels (queries)",
                        ylabel=f"best so far: {truth} (protocol {protocol})", title=title, hline=optimum)
 

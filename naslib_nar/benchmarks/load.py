@@ -1,30 +1,27 @@
-"""One entry point to the benchmark tables for experiments, plus the cached encoding."""
+"""One entry point to the benchmark tables for every layer above, plus the cached encoding."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 
-from .._validation import check_param
+from ..spaces.datasets import check_space_dataset
 from ..spaces.encoded import EncodedArchs, encode_archs
+from .nb101 import load_nb101
+from .nb201 import load_nb201
 
-DATASETS = ("cifar10", "cifar100", "imagenet16")
+__all__ = ["load_benchmark", "truth_metric", "encode_rows"]
 
 
-def load_benchmark(space: str, dataset: str, *, source: str = "auto", data_dir: Optional[str] = None):
+def load_benchmark(space: str, dataset: str, *, source: str = "auto", data_dir: Optional[str] = None) -> Any:
     """The labelled table of ``space`` on ``dataset`` (NB101 exists for cifar10 only)."""
-    check_param("space", space, str, owner="load_benchmark", choices=("nb101", "nb201"))
-    check_param("dataset", dataset, str, owner="load_benchmark", choices=DATASETS)
-    from ..benchmarks import load_nb101, load_nb201
-
+    space, dataset = check_space_dataset(space, dataset, "load_benchmark")
     if space == "nb101":
-        if dataset != "cifar10":
-            raise ValueError(f"NAS-Bench-101 has CIFAR-10 results only; got dataset={dataset!r}.")
         return load_nb101(source=source, data_dir=data_dir)
     return load_nb201(dataset, source=source, data_dir=data_dir)
 
 
-def truth_metric(bench) -> str:
+def truth_metric(bench: Any) -> str:
     """'test_acc' where every labelled architecture has one, else 'val_acc'.
 
     NB201 from the shared tables has test accuracy everywhere; NB101's labelled subset has
@@ -37,6 +34,6 @@ def truth_metric(bench) -> str:
     return "val_acc"
 
 
-def encode_rows(bench, rows: np.ndarray) -> EncodedArchs:
+def encode_rows(bench: Any, rows: np.ndarray) -> EncodedArchs:
     """Encode the architectures of ``rows`` once (tensors + costs)."""
     return encode_archs(bench.archs[rows], space=bench.space, dataset=bench.dataset)

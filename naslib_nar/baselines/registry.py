@@ -1,0 +1,86 @@
+"""Every search method and every predictor by name: the one registry of the library.
+
+``search``, ``compare``, ``evaluate-predictor`` and the NASLib adapter look names up here.
+It sits in the highest library layer because it binds the NAR search (``search``) to the
+predictors it uses (``ranker`` and the ReNAS baseline), which the lower layers never import.
+
+Every method has the signature ``run(bench, *, seed, budget, params, progress=False) ->
+SearchTrace`` and obtains all its labels through :class:`naslib_nar.search.oracle.Oracle`;
+every predictor ``fit(X, y, X_val=None, y_val=None)`` / ``predict(X)`` (higher is better).
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any, Callable, Dict, Optional
+
+from ..ranker import NeuralArchitectureRanker
+from ..search import runs
+from . import bohb
+from .evolution import run_regularized_evolution
+from .predictor_guided import run_predictor_guided
+from .random_search import run_random_search
+from .renas import ReNASPredictor
+
+__all__ = ["PREDICTORS", "METHODS", "make_predictor", "get_method", "why_unavailable"]
+
+#: Predictor name -> estimator class (scikit-learn style, constructed with keywords).
+PREDICTORS: Dict[str, type] = {"nar": NeuralArchitectureRanker, "renas": ReNASPredictor}
+#: Keywords an experiment sets itself; a config must not.
+RESERVED_PREDICTOR_PARAMS = ("space", "dataset", "random_state")
+
+
+def make_predictor(name: str, *, space: str, dataset: str, seed: int, params: Optional[Dict[str, Any]] = None) -> Any:
+    """Build predictor ``name`` with keyword ``params``; unknown names or params are rejected."""
+    if name not in PREDICTORS:
+        raise ValueError(f"Unknown predictor {name!r}. Available: {sorted(PREDICTORS)}.")
+    params = dict(params or {})
+    reserved = sorted(set(RESERVED_PREDICTOR_PARAMS) & set(params))
+    if reserved:
+        raise ValueError(f"Predictor parameters {reserved} are set by the experiment; remove them from the config.")
+    estimator_class = PREDICTORS[name]
+    valid = set(inspect.signature(estimator_class.__init__).parameters) - {"self"}
+    unknown = sorted(set(params) - valid)
+    if unknown:
+        raise ValueError(f"Unknown parameter(s) {unknown} for predictor {name!r}. Valid: "
+                         f"{sorted(valid - set(RESERVED_PREDICTOR_PARAMS))}.")
+    return estimator_class(space=space, dataset=dataset, random_state=seed, **params)
+
+
+#: Method name -> run function. "nar" is the budget regime (all labels counted, ranker
+#: re-fitted as labels arrive); "nar_paper" the paper's regime (training labels apart,
+#: 50*n search queries).
+METHODS: Dict[str, Callable[..., Any]] = {
+    "nar": functools.partial(runs.run_nar, make_predictor=make_predictor),
+    "nar_paper": functools.partial(runs.run_nar_paper, make_predictor=make_predictor),
+    "renas": functools.partial(runs.run_renas, make_predictor=make_predictor),
+    "random_search": run_random_search,
+    "evolution": run_regularized_evolution,
+    "bananas": run_predictor_guided,
+    "bohb": bohb.run_bohb,
+}
+
+
+def get_method(name: str) -> Callable[..., Any]:
+    """The run function of search method ``name``."""
+    if name not in METHODS:
+        raise ValueError(f"Unknown search method {name!r}. Available: {sorted(METHODS)}.")
+    return METHODS[name]
+
+
+#: Methods that need an optional dependency or support only some spaces: their check
+#: raises ImportError (naming the extra to install) or NotImplementedError.
+_AVAILABILITY_CHECKS: Dict[str, Callable[[str], None]] = {"bohb": bohb.check_available}
+
+
+def why_unavailable(name: str, space: str) -> Optional[str]:
+    """None when method ``name`` can run on ``space`` here, else why not (a skip reason)."""
+    get_method(name)
+    check = _AVAILABILITY_CHECKS.get(name)
+    if check is None:
+        return None
+    try:
+        check(space)
+    except (ImportError, NotImplementedError) as exc:
+        return str(exc)
+    return None
