@@ -7,8 +7,9 @@ and (where it helps) how to fix it. ``TypeError`` is kept for wrong types and
 """
 from __future__ import annotations
 
+import difflib
 import numbers
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -115,3 +116,38 @@ def check_random_state(seed: Any) -> np.random.Generator:
     if isinstance(seed, np.random.Generator):
         return seed
     raise TypeError(f"random_state must be None, an int or a numpy Generator. Got {type(seed).__name__}.")
+
+
+class UnknownKeyError(ValueError):
+    """A mapping of parameters has a key its owner does not know.
+
+    ``path`` is the key's path from the mapping that was checked (a config layer above
+    prefixes its own path and the file name); ``suggestion`` the closest valid name.
+    """
+
+    def __init__(self, key: str, valid: Sequence[str], owner: Any = None,
+                 path: Sequence[str] = ()) -> None:
+        self.key, self.valid, self.path = key, sorted(valid), tuple(path) + (key,)
+        self.suggestion: Optional[str] = closest(key, self.valid)
+        hint = f" Did you mean {self.suggestion!r}?" if self.suggestion else ""
+        super().__init__(f"Unknown key {'.'.join(map(str, self.path))!r}{_owner_name(owner)}.{hint} "
+                         f"Valid keys: {self.valid}.")
+
+
+def check_keys(given: Any, valid: Iterable[str], *, owner: Any = None, path: Sequence[str] = ()) -> None:
+    """Raise :class:`UnknownKeyError` for the first key of ``given`` not in ``valid``
+    (naming the closest valid one), and ``TypeError`` when ``given`` is not a mapping."""
+    if not isinstance(given, Mapping):
+        where = ".".join(path) or "parameters"
+        raise TypeError(f"{where}{_owner_name(owner)} must be a mapping of names to values. "
+                        f"Got {given!r} ({type(given).__name__}) instead.")
+    valid = list(valid)
+    for key in given:
+        if key not in valid:
+            raise UnknownKeyError(key, valid, owner=owner, path=path)
+
+
+def closest(name: Any, valid: Iterable[str]) -> Optional[str]:
+    """The valid name closest to ``name`` (for 'did you mean' hints), or None."""
+    close = difflib.get_close_matches(str(name), list(valid), n=1, cutoff=0.6)
+    return close[0] if close else None
