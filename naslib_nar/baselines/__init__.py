@@ -2,7 +2,7 @@
 
 * :class:`~naslib_nar.baselines.renas.ReNASPredictor`: the ReNAS predictor (Xu et al.):
   per-element standardised feature tensors, a LeNet-like CNN, pairwise ranking loss.
-* :func:`~naslib_nar.baselines.random_search.run_random_search`: uniform random search.
+* :class:`~naslib_nar.baselines.random_search.RandomSearcher`: uniform random search.
 * :func:`~naslib_nar.baselines.evolution.run_regularized_evolution`: regularized
   evolution (Real et al.), mutation as in NASLib.
 * :func:`~naslib_nar.baselines.predictor_guided.run_predictor_guided`: a BANANAS-like
@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from .._lazy import lazy_exports
 
-__all__ = ["ReNASPredictor", "run_random_search", "run_regularized_evolution", "run_predictor_guided", "run_bohb"]
+__all__ = ["ReNASPredictor", "RandomSearcher", "run_regularized_evolution", "run_predictor_guided", "run_bohb"]
 
 _LOCATIONS = {
     "ReNASPredictor": ".renas",
-    "run_random_search": ".random_search",
+    "RandomSearcher": ".random_search",
     "run_regularized_evolution": ".evolution",
     "run_predictor_guided": ".predictor_guided",
     "run_bohb": ".bohb",

@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterable, Mapping, Optional
 import numpy as np
 
 from .._validation import check_param
-from ..search.oracle import Oracle
+from ..search.searcher import Ask, SearchContext, Searcher
 
 IMPLEMENTATION = "standalone re-implementation"
 
@@ -62,33 +62,29 @@ def trace_info(params: Mapping[str, Any], **extra: Any) -> Dict[str, Any]:
     return info
 
 
-def run_random_search(
-    bench: Any, *, seed: int, budget: int, params: Optional[Mapping[str, Any]] = None, progress: bool = False
-):
-    """Query ``budget`` architectures drawn uniformly without replacement.
+class RandomSearcher(Searcher):
+    """Uniform random search: the whole budget drawn at once, without replacement.
 
-    Parameters
-    ----------
-    bench : TabularBenchmark
-    seed : int
-        Seeds the draw (and, through the oracle, which training seed each query returns).
-    budget : int
-        Labels to spend (clipped to the number of queryable architectures).
-    params : mapping, optional
-        ``noisy`` (bool, default True): answer each query with one random training seed,
-        as NASLib does; False gives the seed mean.
-    progress : bool
-        Unused (random search is instantaneous); accepted for the common signature.
-
-    Returns
-    -------
-    SearchTrace
+    It has no parameters of its own (``noisy`` belongs to the runner's oracle).
     """
-    check_run_args("run_random_search", bench, seed, budget)
-    cfg = resolve_params("random_search", params, {"noisy": True})
-    check_param("noisy", cfg["noisy"], bool, owner="random_search")
-    oracle = Oracle(bench, method="random_search", seed=seed, budget=budget, noisy=cfg["noisy"])
-    rng = np.random.default_rng([seed, 101])
-    rows = unseen_random_rows(queryable_rows(oracle), (), budget, rng)
-    oracle.query(rows, kind="search")
-    return oracle.trace(trace_info(cfg))
+
+    name = "random_search"
+    rng_stream = 101
+
+    def start(self, context: SearchContext) -> None:
+        super().start(context)
+        if not context.queryable.any():
+            raise ValueError(f"The {context.bench.space} benchmark has no architecture with a validation accuracy.")
+        self._done = False
+
+    def ask(self, n: int) -> Ask:
+        if self._done:
+            return Ask(np.zeros(0, dtype=np.int64))
+        self._done = True
+        return Ask(unseen_random_rows(self.context.queryable_rows, (), n, self.context.rng))
+
+    def tell(self, ask: Ask, values: np.ndarray) -> None:
+        """Random search learns nothing from the labels."""
+
+    def info(self) -> Dict[str, Any]:
+        return trace_info({})

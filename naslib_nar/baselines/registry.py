@@ -4,22 +4,28 @@
 It sits in the highest library layer because it binds the NAR search (``search``) to the
 predictors it uses (``ranker`` and the ReNAS baseline), which the lower layers never import.
 
-Every method has the signature ``run(bench, *, seed, budget, params, progress=False) ->
-SearchTrace`` and obtains all its labels through :class:`naslib_nar.search.oracle.Oracle`;
-every predictor ``fit(X, y, X_val=None, y_val=None)`` / ``predict(X)`` (higher is better).
+A method is a :class:`~naslib_nar.search.searcher.Searcher` class run by
+:func:`~naslib_nar.search.runner.run_search`; ``get_method(name)`` returns
+``run(bench, *, seed, budget, params, progress=False) -> SearchTrace``, where ``params``
+holds the searcher's constructor keywords plus the runner's ``noisy``. Every predictor
+has ``fit(X, y, X_val=None, y_val=None)`` / ``predict(X)`` (higher is better).
 """
 from __future__ import annotations
 
 import functools
 import inspect
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
+from .._validation import check_keys
 from ..ranker import NeuralArchitectureRanker
 from ..search import runs
+from ..search.runner import run_search
+from ..search.searcher import Searcher
+from ..search.trace import SearchTrace
 from . import bohb
 from .evolution import run_regularized_evolution
 from .predictor_guided import run_predictor_guided
-from .random_search import run_random_search
+from .random_search import RandomSearcher
 from .renas import ReNASPredictor
 
 __all__ = ["PREDICTORS", "METHODS", "make_predictor", "get_method", "why_unavailable"]
@@ -47,6 +53,40 @@ def make_predictor(name: str, *, space: str, dataset: str, seed: int, params: Op
     return estimator_class(space=space, dataset=dataset, random_state=seed, **params)
 
 
+#: Keys every method accepts besides its searcher's own: the runner's.
+RUNNER_PARAMS = ("noisy",)
+
+
+def searcher_params(searcher_class: type) -> List[str]:
+    """The keyword parameters of a searcher class (its constructor's, as in scikit-learn)."""
+    return [name for name in inspect.signature(searcher_class.__init__).parameters
+            if name not in ("self", "space", "make_predictor", "args", "kwargs")]
+
+
+def build_searcher(searcher_class: type, space: str, params: Mapping[str, Any], owner: str) -> Searcher:
+    """``searcher_class(**params)`` after rejecting unknown keys (with the closest valid one)."""
+    check_keys(params, searcher_params(searcher_class), owner=owner)
+    wants = inspect.signature(searcher_class.__init__).parameters
+    extra: Dict[str, Any] = {"space": space} if "space" in wants else {}
+    if "make_predictor" in wants:
+        extra["make_predictor"] = make_predictor
+    return searcher_class(**extra, **params)
+
+
+def _runner(name: str, searcher_class: type) -> Callable[..., SearchTrace]:
+    def run(bench: Any, *, seed: int, budget: Optional[int], params: Optional[Mapping[str, Any]] = None,
+            progress: bool = False) -> SearchTrace:
+        params = dict(params or {})
+        check_keys(params, searcher_params(searcher_class) + list(RUNNER_PARAMS), owner=f"search method {name!r}")
+        noisy = params.pop("noisy", True)
+        searcher = build_searcher(searcher_class, bench.space, params, owner=f"search method {name!r}")
+        return run_search(searcher, bench, seed=seed, budget=budget, noisy=noisy, progress=progress)
+
+    run.__name__ = f"run_{name}"
+    run.__doc__ = f"Run the {name!r} searcher ({searcher_class.__name__}) through the common runner."
+    return run
+
+
 #: Method name -> run function. "nar" is the budget regime (all labels counted, ranker
 #: re-fitted as labels arrive); "nar_paper" the paper's regime (training labels apart,
 #: 50*n search queries).
@@ -54,7 +94,7 @@ METHODS: Dict[str, Callable[..., Any]] = {
     "nar": functools.partial(runs.run_nar, make_predictor=make_predictor),
     "nar_paper": functools.partial(runs.run_nar_paper, make_predictor=make_predictor),
     "renas": functools.partial(runs.run_renas, make_predictor=make_predictor),
-    "random_search": run_random_search,
+    "random_search": _runner("random_search", RandomSearcher),
     "evolution": run_regularized_evolution,
     "bananas": run_predictor_guided,
     "bohb": bohb.run_bohb,
