@@ -122,7 +122,8 @@ def test_fit_leaves_the_global_torch_rng_alone(data):
 def test_unfitted_predictor_raises_not_fitted_error(name, data, tmp_path):
     X, y = data["nb201"]
     est = make(name)
-    calls = [lambda: est.predict(X), lambda: est.rank(X), lambda: est.score(X, y), lambda: est.save(tmp_path / "m.pt")]
+    calls = [lambda: est.predict(X), lambda: est.rank(X), lambda: est.score(X, y),
+             lambda: est.save(tmp_path / "model.pt")]
     for call in calls:
         with pytest.raises(NotFittedError, match=f"This {type(est).__name__} instance is not fitted yet"):
             call()
@@ -188,8 +189,8 @@ def _nan_features(X, y, space):
     return tensors, y
 
 
-def _other_space(X, y, space):
-    return (np.zeros((len(y), 19, 7, 7), np.float32) if space == "nb201" else np.zeros((len(y), 31, 4, 4), np.float32)), y
+def _other_space_tensors(n, space):
+    return np.zeros((n, 19, 7, 7) if space == "nb201" else (n, 31, 4, 4), np.float32)
 
 
 BAD_FIT_INPUTS = {
@@ -225,7 +226,7 @@ def test_bad_fit_and_predict_input_of_the_wrong_space(case, data, fitted):
     with pytest.raises(ValueError, match=f"Expected {other} architectures but got {space} ones"):
         make(name, space=other).fit(X, y)
     with pytest.raises(ValueError, match="another search space"):
-        fitted.predict(_other_space(X, y, space)[0])
+        fitted.predict(_other_space_tensors(len(y), space))
     with pytest.raises(ValueError, match="X of .* has NaN or infinite features"):
         fitted.predict(_nan_features(X, y, space)[0])
     with pytest.raises(ValueError, match="Pass both X_val and y_val"):

@@ -182,7 +182,9 @@ class RankingEstimator(BaseEstimator):
         try:
             payload = torch.load(path, map_location="cpu", weights_only=True)
         except Exception as exc:  # torch raises many types for a damaged file
-            raise ValueError(f"{str(path)!r} is not a readable {cls._what} file (corrupt or truncated?): {exc}") from None
+            raise ValueError(
+                f"{str(path)!r} is not a readable {cls._what} file (corrupt or truncated?): {exc}"
+            ) from None
         if not isinstance(payload, dict) or payload.get("format") != cls._format:
             raise ValueError(f"{str(path)!r} is not a naslib_nar {cls.__name__} file.")
         if payload.get("version") != cls._format_version:

@@ -55,10 +55,11 @@ class NeuralArchitectureRanker(RankingEstimator):
     n_bins : int or None
         Histogram bins q of the tier statistics (8 for NB101, 5 for NB201 when None).
     canonicalize : bool or None
-        None takes the preset's choice (``fast``: True, ``faithful``: False). NB201 only: the ranker sees each architecture with its computationally dead edges
-        set to 'none' (``NB201Space.effective_ops``), so equivalent strings share one
-        encoding; tier statistics keep the real network costs. NB101 cells are always
-        pruned by the space itself.
+        None takes the preset's choice (``fast``: True, ``faithful``: False). NB201 only:
+        the ranker sees each architecture with its computationally dead edges set to
+        'none' (``NB201Space.effective_ops``), so equivalent strings share one encoding;
+        tier statistics keep the real network costs. NB101 cells are always pruned by
+        the space itself.
     refresh_tier_embeddings : bool
         After training, recompute each tier embedding as the mean encoder feature of
         its training architectures under the final weights (instead of the running mean
@@ -88,7 +89,8 @@ class NeuralArchitectureRanker(RankingEstimator):
            for name in ("dim", "depth", "num_heads", "mlp_dim", "score_hidden", "tier_hidden", "epochs", "batch_size",
                         "warmup_steps", "n_bins")},
         "dropout": dict(kind=float, min_val=0.0, max_val=1.0, max_inclusive=False, allow_none=True),
-        **{name: dict(kind=float, min_val=0.0, allow_none=True) for name in ("lr_mul", "weight_decay", "ranking_weight")},
+        **{name: dict(kind=float, min_val=0.0, allow_none=True)
+           for name in ("lr_mul", "weight_decay", "ranking_weight")},
         **{name: dict(kind=bool, allow_none=True) for name in ("op_embedding", "standardize_inputs", "canonicalize")},
         **{name: dict(kind=bool) for name in ("refresh_tier_embeddings", "warm_start")},
         "precision": dict(kind=str, choices=("fp32", "bf16")),
@@ -199,8 +201,10 @@ class NeuralArchitectureRanker(RankingEstimator):
         self.config_ = cfg
         self.tier_statistics_ = None
         if enc.has_costs:
-            aggregate = TierSnapshot.from_arrays(enc.flops, enc.params, enc.op_counts, tiers, self.n_tiers, cfg["n_bins"])
-            self.tier_statistics_ = TierStatistics(self.n_tiers, cfg["n_bins"], list(enc.op_names), aggregate, snapshots)
+            aggregate = TierSnapshot.from_arrays(enc.flops, enc.params, enc.op_counts, tiers, self.n_tiers,
+                                                 cfg["n_bins"])
+            self.tier_statistics_ = TierStatistics(self.n_tiers, cfg["n_bins"], list(enc.op_names), aggregate,
+                                                   snapshots)
         return model, history
 
     def _refresh_embeddings(self, model: NARModel, tensors: torch.Tensor, tiers: np.ndarray,
