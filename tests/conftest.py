@@ -9,6 +9,7 @@ import pytest
 
 from naslib_nar.benchmarks.base import TabularBenchmark
 from naslib_nar.benchmarks.paths import resolve_data_dir
+from naslib_nar.spaces.nb101 import NB101Space
 from naslib_nar.spaces.nb201 import NB201Space
 
 
@@ -73,3 +74,23 @@ def synthetic_nb201():
     metrics = {"val_acc": val, "test_acc": val + rng.normal(0, 0.2, size=len(archs)),
                "flops": space.network_flops(archs), "params": space.network_params(archs)}
     return TabularBenchmark.from_arrays("nb201", archs, metrics, dataset="cifar10")
+
+
+@pytest.fixture(scope="session")
+def small_nb201():
+    """260 random NB201 architectures (op indices) with a learnable closed-form accuracy."""
+    rng = np.random.default_rng(0)
+    archs = NB201Space().sample(260, random_state=rng)
+    y = 70 + 5 * (_OP_VALUE[archs] * np.linspace(1.0, 2.0, 6)).sum(axis=1) + rng.normal(0, 0.3, size=len(archs))
+    return archs, y
+
+
+@pytest.fixture(scope="session")
+def small_nb101():
+    """120 random NB101 cells (nasbench's sampler, no data files) whose accuracy grows with
+    their conv3x3 vertices and size."""
+    rng = np.random.default_rng(0)
+    cells = NB101Space().sample(120, random_state=rng, method="random_matrix")
+    conv3x3 = (cells.ops == 0).sum(axis=1)
+    y = 85 + 1.5 * conv3x3 + 0.5 * cells.num_vertices + rng.normal(0, 0.3, size=len(cells))
+    return cells, y
