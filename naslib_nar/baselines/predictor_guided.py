@@ -30,7 +30,6 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 import numpy as np
-import torch
 
 from .._validation import check_param
 from ..search.searcher import Ask, SearchContext, Searcher
@@ -64,6 +63,8 @@ class _Ensemble:
         self.lr, self.weight_decay, self.seed = lr, weight_decay, seed
 
     def _forward(self, x: Any) -> Any:
+        import torch  # imported on use: the registry (and the CLI) must import without torch
+
         h = x.unsqueeze(0).expand(self.n, -1, -1)
         for i, (w, b) in enumerate(self.params):
             h = torch.baddbmm(b, h, w)
@@ -72,6 +73,8 @@ class _Ensemble:
         return h.squeeze(-1)  # (n_members, n)
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> "_Ensemble":
+        import torch  # imported on use: the registry (and the CLI) must import without torch
+
         self.y_mean, self.y_std = float(y.mean()), float(y.std()) or 1.0
         xt = torch.from_numpy(X)
         yt = torch.from_numpy(((y - self.y_mean) / self.y_std).astype(np.float32))
@@ -100,6 +103,8 @@ class _Ensemble:
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """(n_members, n) predictions in accuracy units."""
+        import torch  # imported on use: the registry (and the CLI) must import without torch
+
         with torch.no_grad():
             out = self._forward(torch.from_numpy(X)).double().numpy()
         return out * self.y_std + self.y_mean
