@@ -23,8 +23,10 @@ from ..search.runner import run_search
 from ..search.searcher import Searcher
 from ..search.trace import SearchTrace
 from . import bohb
-from .evolution import run_regularized_evolution
-from .predictor_guided import run_predictor_guided
+from .evolution import EvolutionSearcher
+from .local_search import LocalSearcher
+from .npenas import NpenasSearcher
+from .predictor_guided import BananasSearcher
 from .random_search import RandomSearcher
 from .renas import ReNASPredictor
 
@@ -95,9 +97,11 @@ METHODS: Dict[str, Callable[..., Any]] = {
     "nar_paper": functools.partial(runs.run_nar_paper, make_predictor=make_predictor),
     "renas": functools.partial(runs.run_renas, make_predictor=make_predictor),
     "random_search": _runner("random_search", RandomSearcher),
-    "evolution": run_regularized_evolution,
-    "bananas": run_predictor_guided,
-    "bohb": bohb.run_bohb,
+    "evolution": _runner("evolution", EvolutionSearcher),
+    "bananas": _runner("bananas", BananasSearcher),
+    "npenas": _runner("npenas", NpenasSearcher),
+    "ls": _runner("ls", LocalSearcher),
+    "bohb": _runner("bohb", bohb.BOHBSearcher),
 }
 
 

@@ -141,7 +141,7 @@ def test_failed_runs_are_reported_not_raised(data_dir, tmp_path):
                               "params": {"evolution": {"population": 3}}})
     status = run_compare(cfg, tmp_path, log=None)
     assert status["ran"] == 1 and len(status["failed"]) == 1
-    assert "Unknown parameter" in status["failed"][0]["reason"]
+    assert "Unknown key 'population'" in status["failed"][0]["reason"]
     assert "Failed runs" in (tmp_path / "compare.md").read_text()
 
 
