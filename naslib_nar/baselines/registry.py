@@ -7,18 +7,20 @@ predictors it uses (``ranker`` and the ReNAS baseline), which the lower layers n
 A method is a :class:`~naslib_nar.search.searcher.Searcher` class run by
 :func:`~naslib_nar.search.runner.run_search`; ``get_method(name)`` returns
 ``run(bench, *, seed, budget, params, progress=False) -> SearchTrace``, where ``params``
-holds the searcher's constructor keywords plus the runner's ``noisy``. Every predictor
-has ``fit(X, y, X_val=None, y_val=None)`` / ``predict(X)`` (higher is better).
+holds the searcher's constructor keywords plus the runner's ``noisy``. A few constructor
+keywords are run options instead, passed to ``run`` as keywords of their own because they
+change no result and so must not be part of a run's parameters (NAR's ``ranker_cache``
+folder, shared by runs that differ only in their search settings). Every predictor has
+``fit(X, y, X_val=None, y_val=None)`` / ``predict(X)`` (higher is better).
 """
 from __future__ import annotations
 
-import functools
 import inspect
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from .._validation import check_keys
 from ..ranker import NeuralArchitectureRanker
-from ..search import runs
+from ..search.nar import NARPaperSearcher, NARSearcher
 from ..search.runner import run_search
 from ..search.searcher import Searcher
 from ..search.trace import SearchTrace
@@ -29,6 +31,7 @@ from .npenas import NpenasSearcher
 from .predictor_guided import BananasSearcher
 from .random_search import RandomSearcher
 from .renas import ReNASPredictor
+from .renas_search import ReNASSearcher
 
 __all__ = ["PREDICTORS", "METHODS", "make_predictor", "get_method", "why_unavailable"]
 
@@ -75,13 +78,19 @@ def build_searcher(searcher_class: type, space: str, params: Mapping[str, Any], 
     return searcher_class(**extra, **params)
 
 
-def _runner(name: str, searcher_class: type) -> Callable[..., SearchTrace]:
+def _runner(name: str, searcher_class: type, options: Tuple[str, ...] = ()) -> Callable[..., SearchTrace]:
+    """``run(bench, *, seed, budget, params, progress, **options)``: ``options`` are constructor
+    keywords taken as run options rather than from ``params`` (see the module docstring)."""
+    owner = f"search method {name!r}"
+
     def run(bench: Any, *, seed: int, budget: Optional[int], params: Optional[Mapping[str, Any]] = None,
-            progress: bool = False) -> SearchTrace:
+            progress: bool = False, **run_options: Any) -> SearchTrace:
+        check_keys(run_options, options, owner=f"{owner} (run options)")
         params = dict(params or {})
-        check_keys(params, searcher_params(searcher_class) + list(RUNNER_PARAMS), owner=f"search method {name!r}")
+        valid = [key for key in searcher_params(searcher_class) if key not in options]
+        check_keys(params, valid + list(RUNNER_PARAMS), owner=owner)
         noisy = params.pop("noisy", True)
-        searcher = build_searcher(searcher_class, bench.space, params, owner=f"search method {name!r}")
+        searcher = build_searcher(searcher_class, bench.space, {**params, **run_options}, owner=owner)
         return run_search(searcher, bench, seed=seed, budget=budget, noisy=noisy, progress=progress)
 
     run.__name__ = f"run_{name}"
@@ -89,13 +98,16 @@ def _runner(name: str, searcher_class: type) -> Callable[..., SearchTrace]:
     return run
 
 
+#: Run options of NAR's searchers (a folder of fitted predictors).
+NAR_OPTIONS = ("ranker_cache",)
+
 #: Method name -> run function. "nar" is the budget regime (all labels counted, ranker
 #: re-fitted as labels arrive); "nar_paper" the paper's regime (training labels apart,
-#: 50*n search queries).
+#: 50*n search queries); "renas" the budget regime with the ReNAS predictor.
 METHODS: Dict[str, Callable[..., Any]] = {
-    "nar": functools.partial(runs.run_nar, make_predictor=make_predictor),
-    "nar_paper": functools.partial(runs.run_nar_paper, make_predictor=make_predictor),
-    "renas": functools.partial(runs.run_renas, make_predictor=make_predictor),
+    "nar": _runner("nar", NARSearcher, NAR_OPTIONS),
+    "nar_paper": _runner("nar_paper", NARPaperSearcher, NAR_OPTIONS),
+    "renas": _runner("renas", ReNASSearcher, NAR_OPTIONS),
     "random_search": _runner("random_search", RandomSearcher),
     "evolution": _runner("evolution", EvolutionSearcher),
     "bananas": _runner("bananas", BananasSearcher),

@@ -38,7 +38,7 @@ def test_example_configs_load(path, tmp_path, synthetic_nb201_api):
 
         optimizer = make_optimizer(config.optimizer, config)
         optimizer.adapt_search_space(LightNasBench201SearchSpace(), dataset_api=synthetic_nb201_api)
-        assert optimizer.settings.candidates == config.search.sample_size
+        assert optimizer.searcher.settings.candidates == config.search.sample_size
 
 
 def test_runner_user_errors(capsys, tmp_path):

@@ -25,7 +25,7 @@ TINY_PARAMS = {"train_size": 60, "val_size": 20, "iterations": 2, "top_n": 2, "c
     ({"params": {"random_fraction": 1.5}}, "random_fraction"),
     ({"params": {"top_n": 200}}, "cannot exceed the candidates"),
     ({"params": {"top_n": "5"}}, "top_n"),
-    ({"params": {"n_init": 10}}, r"Unknown parameter\(s\) \['n_init'\]"),
+    ({"params": {"n_init": 10}}, r"Unknown key 'n_init'"),
     ({"variants": {"p0": {"random_fraction": -0.1}}}, "variants.p0"),
     ({"variants": {"bad name": {}}}, "variant names"),
     ({"paper": {"nope": {"cifar10": 94.0}}}, "paper.nope"),
