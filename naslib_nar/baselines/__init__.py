@@ -2,6 +2,8 @@
 
 * :class:`~naslib_nar.baselines.renas.ReNASPredictor`: the ReNAS predictor (Xu et al.):
   per-element standardised feature tensors, a LeNet-like CNN, pairwise ranking loss.
+* :class:`~naslib_nar.baselines.renas_search.ReNASSearcher`: the ReNAS-style search (NAR's
+  budget-regime loop with the ReNAS predictor, uniform candidates, top-n by score).
 * :class:`~naslib_nar.baselines.random_search.RandomSearcher`: uniform random search.
 * :class:`~naslib_nar.baselines.evolution.EvolutionSearcher`: regularized evolution
   (Real et al.), mutation as in NASLib.
@@ -24,11 +26,12 @@ from __future__ import annotations
 
 from .._lazy import lazy_exports
 
-__all__ = ["ReNASPredictor", "RandomSearcher", "EvolutionSearcher", "LocalSearcher", "BananasSearcher",
+__all__ = ["ReNASPredictor", "ReNASSearcher", "RandomSearcher", "EvolutionSearcher", "LocalSearcher", "BananasSearcher",
            "NpenasSearcher", "BOHBSearcher"]
 
 _LOCATIONS = {
     "ReNASPredictor": ".renas",
+    "ReNASSearcher": ".renas_search",
     "RandomSearcher": ".random_search",
     "EvolutionSearcher": ".evolution",
     "LocalSearcher": ".local_search",

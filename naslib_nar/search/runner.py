@@ -66,7 +66,7 @@ def run_search(searcher: Searcher, bench: Any, *, seed: int, budget: Optional[in
         if ask.kind in searcher.charged_kinds:
             bar.update(len(ask))
     bar.close()
-    info = searcher.info()
+    info = {**searcher.info(), "noisy": noisy}
     if clipped:
         info["budget_clipped_to"] = n_queryable
     return oracle.trace(info)
