@@ -16,19 +16,20 @@ import functools
 import inspect
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
-from .._validation import check_keys
+from .._validation import UnknownKeyError, check_keys, check_param
 from ..ranker import NeuralArchitectureRanker
-from ..search import runs
+from ..search import runs, settings
 from ..search.runner import run_search
 from ..search.searcher import Searcher
 from ..search.trace import SearchTrace
-from . import bohb
+from . import bohb, evolution, predictor_guided
 from .evolution import run_regularized_evolution
 from .predictor_guided import run_predictor_guided
 from .random_search import RandomSearcher
 from .renas import ReNASPredictor
 
-__all__ = ["PREDICTORS", "METHODS", "make_predictor", "get_method", "why_unavailable"]
+__all__ = ["PREDICTORS", "METHODS", "make_predictor", "get_method", "why_unavailable", "check_method_params",
+           "check_predictor_params"]
 
 #: Predictor name -> estimator class (scikit-learn style, constructed with keywords).
 PREDICTORS: Dict[str, type] = {"nar": NeuralArchitectureRanker, "renas": ReNASPredictor}
@@ -124,3 +125,92 @@ def why_unavailable(name: str, space: str) -> Optional[str]:
     except (ImportError, NotImplementedError) as exc:
         return str(exc)
     return None
+
+
+# ---------------------------------------------------------------------- checks before any run
+# A config file names methods and predictors with their parameters; these checks reject
+# what a run would reject, when the file is read instead of inside a worker hours later.
+def predictor_params(name: str) -> List[str]:
+    """The parameters a config may set for predictor ``name`` (its constructor's keywords,
+    less those the experiment sets itself)."""
+    if name not in PREDICTORS:
+        raise ValueError(f"Unknown predictor {name!r}. Available: {sorted(PREDICTORS)}.")
+    return [p for p in inspect.signature(PREDICTORS[name].__init__).parameters
+            if p != "self" and p not in RESERVED_PREDICTOR_PARAMS]
+
+
+def check_predictor_params(name: str, space: str, dataset: str, params: Optional[Mapping[str, Any]]) -> None:
+    """Reject unknown keys (:class:`~naslib_nar._validation.UnknownKeyError`, with the
+    closest valid name) and bad values of predictor ``name``'s ``params``.
+
+    Values are checked by the estimator's own parameter check, the one ``fit`` runs.
+    """
+    check_keys(params if params is not None else {}, predictor_params(name), owner=f"predictor {name!r}")
+    make_predictor(name, space=space, dataset=dataset, seed=0, params=dict(params or {}))._validate_params()
+
+
+def _searcher_class(name: str) -> Optional[type]:
+    """The Searcher subclass whose ``name`` is the registry key ``name`` (None: not one yet)."""
+    todo, found = list(Searcher.__subclasses__()), None
+    while todo and found is None:
+        cls = todo.pop()
+        found = cls if getattr(cls, "name", None) == name else None
+        todo += cls.__subclasses__()
+    return found
+
+
+def _nar_check(method: str, predictor: str, needs_budget: bool) -> Callable[..., None]:
+    def check(space: str, dataset: str, budget: Optional[int], params: Dict[str, Any]) -> None:
+        check_keys(params, settings.METHOD_KEYS[method], owner=f"search method {method!r}")
+        resolved = settings.resolve(method, space, params)
+        if needs_budget and budget is None:
+            raise ValueError(f"search method {method!r} is the budget regime: every label counts, so it needs a "
+                             "label budget (e.g. budget: 100).")
+        try:
+            check_predictor_params(predictor, space, dataset, resolved.predictor)
+        except UnknownKeyError as exc:
+            raise UnknownKeyError(exc.key, exc.valid, owner=f"predictor {predictor!r}",
+                                  path=("predictor",) + exc.path[:-1]) from None
+    return check
+
+
+def _defaults_check(method: str, defaults: Mapping[str, Any]) -> Callable[..., None]:
+    def check(space: str, dataset: str, budget: Optional[int], params: Dict[str, Any]) -> None:
+        check_keys(params, defaults, owner=f"search method {method!r}")
+        check_param("budget", budget, int, owner=f"search method {method!r}", min_val=1)
+    return check
+
+
+#: The methods that are not Searcher classes yet, with their own checks; a method converted
+#: to a Searcher leaves this table and is checked through its constructor.
+_RUN_FUNCTION_CHECKS: Dict[str, Callable[..., None]] = {
+    "nar": _nar_check("nar", "nar", needs_budget=True),
+    "nar_paper": _nar_check("nar_paper", "nar", needs_budget=False),
+    "renas": _nar_check("renas", "renas", needs_budget=True),
+    "evolution": _defaults_check("evolution", evolution.DEFAULTS),
+    "bananas": _defaults_check("bananas", predictor_guided.DEFAULTS),
+    "bohb": _defaults_check("bohb", bohb.DEFAULTS),
+}
+
+
+def check_method_params(name: str, *, space: str, dataset: str, budget: Optional[int],
+                        params: Optional[Mapping[str, Any]]) -> None:
+    """Reject what a run of method ``name`` on ``space`` would reject in ``params`` and
+    ``budget`` before its first label: unknown keys (:class:`UnknownKeyError`, with the
+    closest valid name and the key's path, e.g. ``predictor.n_tier``) and bad values."""
+    get_method(name)
+    if params is not None and not isinstance(params, Mapping):
+        raise TypeError(f"The parameters of search method {name!r} must be a mapping of names to values. Got "
+                        f"{params!r} ({type(params).__name__}) instead.")
+    params = dict(params or {})
+    if name in _RUN_FUNCTION_CHECKS:
+        _RUN_FUNCTION_CHECKS[name](space, dataset, budget, params)
+        return
+    searcher_class = _searcher_class(name)
+    if searcher_class is None:
+        raise ValueError(f"search method {name!r} is neither a Searcher nor in the registry's checks.")
+    owner = f"search method {name!r}"
+    check_keys(params, searcher_params(searcher_class) + list(RUNNER_PARAMS), owner=owner)
+    check_param("noisy", params.pop("noisy", True), bool, owner=owner)
+    check_param("budget", budget, int, owner=owner, min_val=1, allow_none=True)
+    build_searcher(searcher_class, space, params, owner=owner)
