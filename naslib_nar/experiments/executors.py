@@ -150,7 +150,7 @@ def make_executor(kind: str, max_workers: int, scheduler: Optional[str], n_tasks
     if n_tasks == 0:
         return InProcess()
     if scheduler is not None or kind == "dask":
-        return DaskCluster(max_workers, scheduler)
+        return DaskCluster(min(max_workers, n_tasks), scheduler)
     if max_workers == 1 or n_tasks <= 1:
         return InProcess()
     return LocalPool(min(max_workers, n_tasks))
