@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence, Tuple
+from typing import Any, Tuple
 
 from .._validation import check_param
 from ..spaces.datasets import NASLIB_DATASET_NAMES, check_space_dataset
