@@ -99,14 +99,22 @@ def check_targets(y: Any, *, n_expected: int, owner: Any = None, name: str = "y"
     return arr
 
 
-def check_fitted(estimator: Any, attributes: Sequence[str]) -> None:
-    """Raise a clear error when ``estimator`` has not been fitted yet."""
-    missing = [a for a in attributes if not hasattr(estimator, a)]
-    if missing:
-        raise RuntimeError(
-            f"This {type(estimator).__name__} instance is not fitted yet. Call 'fit' with training "
-            "architectures and their accuracies (or 'load' a saved model) before using it."
-        )
+def check_features(tensors: np.ndarray, *, owner: Any = None, name: str = "X") -> np.ndarray:
+    """Return encoded feature tensors (n, C, P, P) unchanged; NaN or infinite entries raise.
+
+    Architectures encoded by ``spaces`` are always finite; hand-made tensors may not be, and
+    a network would then predict NaN without complaint.
+    """
+    # A float64 sum of float32 values cannot overflow, so it is finite exactly when every
+    # entry is: one pass without a boolean array the size of the input.
+    if np.isfinite(tensors.sum(dtype=np.float64)):
+        return tensors
+    rows = np.flatnonzero(~np.isfinite(tensors.reshape(len(tensors), -1)).all(axis=1))
+    raise ValueError(
+        f"{name}{_owner_name(owner)} has NaN or infinite features in {len(rows)} architectures (first at "
+        f"positions {rows[:5].tolist()}). Drop those architectures, or pass them in their space's native "
+        "form so that naslib_nar.spaces encodes them."
+    )
 
 
 def check_random_state(seed: Any) -> np.random.Generator:

@@ -15,9 +15,9 @@ from typing import List, Optional, Sequence, Tuple
 
 from . import __version__
 
-#: (command, module, one-line help). ``data`` has its own sub-commands (``data info``).
+#: (command, module, one-line help). ``data`` has its own sub-commands (``info``, ``build``, ``check``).
 COMMANDS: List[Tuple[str, str, str]] = [
-    ("data", "naslib_nar.benchmarks.info", "inspect the benchmark data available here"),
+    ("data", "naslib_nar.benchmarks.data_cmd", "inspect, rebuild or check the benchmark data"),
     ("evaluate-predictor", "naslib_nar.experiments.evaluate_cmd", "rank held-out architectures, report Kendall tau"),
     ("search", "naslib_nar.experiments.search_cmd", "NAR's search over seeds and ablation grids, both protocols"),
     ("compare", "naslib_nar.experiments.compare", "NAR vs baselines: resumable runs, tables from stored traces"),

@@ -15,21 +15,21 @@ from 200 on. A child is always an architecture not labelled yet: an unlabelled n
 of the parent, else one two mutations away (``max_steps``), else a uniformly random
 unlabelled one (counted in the trace's ``info['random_children']``), so no label pays
 twice.
+
+The neighbourhoods (:func:`neighbour_archs`, :class:`Mutator`) are shared with local
+search and the predictor-guided searchers.
 """
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, Optional
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from .._validation import check_param
-from ..search.oracle import Oracle
+from ..search.searcher import Ask, SearchContext, Searcher
 from ..spaces._nb101_cell import MAX_EDGES, PAD, CellBatch, prune_padded
-from .random_search import check_run_args, queryable_rows, resolve_params, trace_info, unseen_random_rows
-
-DEFAULTS = {"population_size": None, "sample_size": None, "max_steps": 2, "noisy": True}
+from .random_search import NO_ROWS, check_queryable, get_params, trace_info, unseen_random_rows
 
 
 # ---------------------------------------------------------------------- mutation
@@ -127,65 +127,73 @@ def _nb101_keys(batch: Any) -> np.ndarray:
     return np.array([a.tobytes() + o.tobytes() for a, o in zip(batch.adj, batch.ops)])
 
 
-def default_population(budget: int) -> int:
-    return int(np.clip(budget // 4, 10, 50))
+def default_population(budget: Optional[int]) -> int:
+    """``clip(budget // 4, 10, 50)``; 50 (the paper's) when the budget is unlimited."""
+    return 50 if budget is None else int(np.clip(budget // 4, 10, 50))
 
 
 # ---------------------------------------------------------------------- the method
-def run_regularized_evolution(
-    bench: Any, *, seed: int, budget: int, params: Optional[Mapping[str, Any]] = None, progress: bool = False
-):
-    """Regularized evolution with ``budget`` labels (all charged, the initial population too).
+class EvolutionSearcher(Searcher):
+    """Regularized evolution; every label is charged, the initial population's too.
 
     Parameters
     ----------
-    params : mapping, optional
-        ``population_size`` (default ``clip(budget // 4, 10, 50)``), ``sample_size``
-        (default ``max(2, population_size // 5)``), ``max_steps`` (how many mutations
-        away an unlabelled child may be looked for before a random one is taken,
-        default 2), ``noisy`` (one random training seed per query, default True).
-
-    Returns
-    -------
-    SearchTrace
+    population_size : int, optional
+        Members kept (the most recent labels); default ``clip(budget // 4, 10, 50)``.
+    sample_size : int, optional
+        Members drawn per step, the best of which is mutated; default
+        ``max(2, population_size // 5)``, at most ``population_size``.
+    max_steps : int
+        How many mutations away an unlabelled child may be looked for before a random
+        one is taken (default 2).
     """
 
-    check_run_args("run_regularized_evolution", bench, seed, budget)
-    cfg = resolve_params("evolution", params, DEFAULTS)
-    if cfg["population_size"] is None:
-        cfg["population_size"] = default_population(budget)
-    check_param("population_size", cfg["population_size"], int, owner="evolution", min_val=2)
-    if cfg["sample_size"] is None:
-        cfg["sample_size"] = max(2, cfg["population_size"] // 5)
-    check_param("sample_size", cfg["sample_size"], int, owner="evolution", min_val=1,
-                max_val=cfg["population_size"])
-    check_param("max_steps", cfg["max_steps"], int, owner="evolution", min_val=1)
-    check_param("noisy", cfg["noisy"], bool, owner="evolution")
+    name = "evolution"
+    rng_stream = 202
 
-    oracle = Oracle(bench, method="evolution", seed=seed, budget=budget, noisy=cfg["noisy"])
-    rng = np.random.default_rng([seed, 202])
-    candidates = queryable_rows(oracle)
-    budget = min(budget, len(candidates))
-    seen: set = set()
-    population: deque = deque(maxlen=cfg["population_size"])
-    n_random_children = 0
-    mutator = Mutator(bench, oracle.queryable, rng, max_steps=cfg["max_steps"])
+    def __init__(self, population_size: Optional[int] = None, sample_size: Optional[int] = None,
+                 max_steps: int = 2) -> None:
+        owner = f"search method {self.name!r}"
+        check_param("population_size", population_size, int, owner=owner, min_val=2, allow_none=True)
+        check_param("sample_size", sample_size, int, owner=owner, min_val=1, allow_none=True,
+                    max_val=population_size)
+        check_param("max_steps", max_steps, int, owner=owner, min_val=1)
+        self.population_size, self.sample_size, self.max_steps = population_size, sample_size, max_steps
 
-    init = unseen_random_rows(candidates, (), min(cfg["population_size"], budget), rng)
-    for r, acc in zip(init.tolist(), oracle.query(init, kind="search").tolist()):
-        population.append((r, acc))
-        seen.add(r)
-    bar = tqdm(total=budget, initial=len(seen), desc="evolution", unit="label", disable=not progress, leave=False)
-    while len(seen) < budget:
-        members = rng.choice(len(population), size=min(cfg["sample_size"], len(population)), replace=False)
-        parent = max((population[i] for i in members), key=lambda m: m[1])[0]
-        child = mutator.mutate(parent, exclude=seen)
+    def start(self, context: SearchContext) -> None:
+        super().start(context)
+        self._rows = check_queryable(context)
+        self.population_size_ = (default_population(context.budget) if self.population_size is None
+                                 else self.population_size)
+        self.sample_size_ = max(2, self.population_size_ // 5) if self.sample_size is None else self.sample_size
+        check_param("sample_size", self.sample_size_, int, owner=f"search method {self.name!r}",
+                    max_val=self.population_size_)
+        self._population: deque = deque(maxlen=self.population_size_)  # (row, observed); maxlen drops the oldest
+        self._seen: set = set()
+        self._random_children = 0
+        self._mutator = Mutator(context.bench, context.queryable, context.rng, max_steps=self.max_steps)
+
+    def ask(self, n: int) -> Ask:
+        rng = self.context.rng
+        if not self._population:  # the initial population, uniformly
+            return Ask(unseen_random_rows(self._rows, (), min(self.population_size_, n), rng))
+        members = rng.choice(len(self._population), size=min(self.sample_size_, len(self._population)),
+                             replace=False)
+        parent = max((self._population[i] for i in members), key=lambda m: m[1])[0]
+        child = self._mutator.mutate(parent, exclude=self._seen)
         if child < 0:  # every neighbour labelled (or none queryable): a fresh random one
-            child = int(unseen_random_rows(candidates, seen, 1, rng)[0])
-            n_random_children += 1
-        acc = float(oracle.query([child], kind="search")[0])
-        population.append((child, acc))  # deque(maxlen) drops the oldest: aging
-        seen.add(child)
-        bar.update(1)
-    bar.close()
-    return oracle.trace(trace_info(cfg, random_children=n_random_children))
+            fresh = unseen_random_rows(self._rows, self._seen, 1, rng)
+            if fresh.size == 0:  # every queryable architecture is labelled
+                return Ask(NO_ROWS)
+            child = int(fresh[0])
+            self._random_children += 1
+        return Ask(np.array([child]))
+
+    def tell(self, ask: Ask, values: np.ndarray) -> None:
+        for row, acc in zip(ask.rows.tolist(), np.asarray(values, dtype=np.float64).tolist()):
+            self._population.append((row, acc))  # aging: the oldest member leaves
+            self._seen.add(row)
+
+    def info(self) -> Dict[str, Any]:
+        params = dict(get_params(self), population_size=self.population_size_, sample_size=self.sample_size_)
+        return trace_info(params, random_children=self._random_children)

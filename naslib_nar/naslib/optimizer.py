@@ -1,4 +1,11 @@
-"""``NARSampler``: NAR's search phase as a NASLib discrete optimizer (``nar_sampler``).
+"""``NARSampler``: NAR's search as a NASLib discrete optimizer (``nar_sampler``), a thin adapter.
+
+The search itself is :class:`~naslib_nar.search.nar.NARSearcher` (the budget regime: the
+same code as ``naslib-nar search`` with ``method: nar``). NASLib calls ``new_epoch`` once
+per query; :class:`~naslib_nar.search.stepwise.OneAtATime` hands the searcher's asks out
+one architecture at a time, which this adapter converts to a NASLib graph
+(:mod:`~naslib_nar.naslib.convert`), queries through NASLib and reports back. It has no
+search or refit policy of its own.
 
 Imports NASLib; loaded on demand by ``naslib_nar.naslib``.
 """
@@ -7,24 +14,25 @@ from __future__ import annotations
 import logging
 import math
 import time
-from typing import Any, Dict, List
+from typing import Any, Dict, Optional
 
 import numpy as np
 import torch
 from naslib.optimizers.core.metaclasses import MetaOptimizer
 from naslib.search_spaces.core.query_metrics import Metric
 
-from .._validation import check_param
-from ..baselines.registry import make_predictor
+from .._validation import check_keys, check_param
+from ..baselines.registry import build_searcher, searcher_params
 from ..benchmarks.base import TabularBenchmark
-from ..search.loop import CandidatePool, SearchLoop
-from ..search.settings import resolve
+from ..search.nar import NARSearcher
+from ..search.searcher import SearchContext
+from ..search.stepwise import OneAtATime
 from ..spaces.datasets import check_dataset
 from ..spaces.nb101 import NB101Space
 from ..spaces.nb201 import NB201Space
-from .convert import archs_to_graphs, graphs_to_archs, light_copy, space_of
+from .convert import archs_to_graphs, light_copy, space_of
 
-__all__ = ["NARSampler"]
+__all__ = ["NARSampler", "queryable_table"]
 
 logger = logging.getLogger(__name__)
 
@@ -32,51 +40,53 @@ logger = logging.getLogger(__name__)
 #: candidates per iteration: 128 on NB201, 256 on NB101).
 DEFAULTS: Dict[str, Any] = {"num_init": 10, "k": 10, "sample_size": None, "top_n": 5, "random_fraction": 0.5,
                             "preset": "fast", "ranker": {}, "nar": {}}
+#: NARSearcher parameters set from the keys above, so not accepted in ``search.nar``.
+SET_BY_SEARCH_KEYS = ("n_init", "refit_every", "candidates", "top_n", "random_fraction", "predictor", "ranker_cache")
 #: Architectures skipped in a row (not in the dataset_api) before NARSampler gives up.
 MAX_SKIPS = 1000
 
 
-def candidate_pool(space: str, dataset: str, dataset_api: Any) -> Any:
-    """A :class:`~naslib_nar.search.loop.CandidatePool` over the architectures in ``dataset_api``.
+def queryable_table(space: str, dataset: str, dataset_api: Any) -> TabularBenchmark:
+    """The architectures in ``dataset_api`` as a table without labels (every value NaN).
 
-    The pool's table holds no accuracies (every value is 0): it only says which
-    architectures NASLib can query, so the search proposes those and nothing else (NB101:
-    the cells present in the api; NB201: every arch string of the api).
+    It only says which architectures NASLib can query, so the search proposes those and
+    nothing else (NB101: the cells present in the api; NB201: every arch string of the api).
     """
-
     if space == "nb201":
         archs = NB201Space().as_batch(list(dataset_api["nb201_data"]))
-        bench = TabularBenchmark("nb201", dataset, archs, {"val_acc": np.zeros(len(archs))},
-                                 source="NASLib dataset_api (which architectures can be queried; no labels)")
-    else:
-        fixed = dataset_api["nb101_data"].fixed_statistics
-        hashes = list(fixed)
-        specs = [{"matrix": fixed[h]["module_adjacency"], "ops": fixed[h]["module_operations"]} for h in hashes]
-        bench = TabularBenchmark("nb101", "cifar10", NB101Space().as_batch(specs), {"val_acc": np.zeros(len(hashes))},
-                                 keys=hashes, source="NASLib dataset_api (which cells can be queried; no labels)")
-    return CandidatePool(bench)
+        return TabularBenchmark("nb201", dataset, archs, {"val_acc": np.full(len(archs), np.nan)},
+                                source="NASLib dataset_api (which architectures can be queried; no labels)")
+    fixed = dataset_api["nb101_data"].fixed_statistics
+    hashes = list(fixed)
+    specs = [{"matrix": fixed[h]["module_adjacency"], "ops": fixed[h]["module_operations"]} for h in hashes]
+    return TabularBenchmark("nb101", "cifar10", NB101Space().as_batch(specs), {"val_acc": np.full(len(hashes), np.nan)},
+                            keys=hashes, source="NASLib dataset_api (which cells can be queried; no labels)")
 
 
 class NARSampler(MetaOptimizer):
     """NAR's search (§3.3) inside NASLib's ``Trainer``: one epoch = one ``VAL_ACCURACY`` query.
 
-    * Epochs ``0 .. num_init-1`` query random architectures drawn by the search space's own
-      ``sample_random_architecture``. They count against the budget ``search.epochs``
-      exactly as ``num_init`` does in NASLib's Bananas and Npenas: one random query per epoch.
-    * At epoch ``num_init`` a :class:`~naslib_nar.ranker.NeuralArchitectureRanker`
-      (``search.preset``, default "fast", plus ``search.ranker`` overrides) is fitted on every
-      architecture queried so far, and it is re-fitted on all queried architectures every
-      ``k`` epochs. Each later epoch queries the next architecture of a queue; when the queue
-      is empty one NAR search iteration refills it: ``sample_size`` candidates (a fraction
-      ``random_fraction`` uniformly, the rest under FLOPs/params/op constraints drawn from the
-      best tier's statistics), scored in one pass, the ``top_n`` best of tier 1 that have not
-      been queried are queued (:class:`~naslib_nar.search.loop.SearchLoop`).
+    The epochs run :class:`~naslib_nar.search.nar.NARSearcher` with a budget of
+    ``search.epochs`` labels:
+
+    * the first ``num_init`` epochs query the searcher's random initial design (counted
+      against the budget exactly as ``num_init`` is in NASLib's Bananas and Npenas);
+    * then a :class:`~naslib_nar.ranker.NeuralArchitectureRanker` (``search.preset``,
+      default "fast", plus ``search.ranker`` overrides) is fitted on every architecture
+      queried so far and re-fitted every ``ceil(k / top_n)`` search iterations, i.e. after
+      at least ``k`` more queries. Each iteration scores ``sample_size`` candidates (a
+      fraction ``random_fraction`` uniformly, the rest under FLOPs/params/op constraints
+      drawn from the best tier's statistics) and queues the ``top_n`` best of tier 1 that
+      have not been queried, one per epoch.
     * Only architectures the ``dataset_api`` holds are proposed; one that still fails to
-      query (``KeyError``) is skipped without using the epoch.
+      query (``KeyError``, or a negative accuracy: NASLib's answer for an invalid cell) is
+      skipped without using the epoch and never proposed again. Epochs left after the
+      searcher's planned iterations (some iterations found fewer than ``top_n`` new
+      candidates) query random architectures (``random_fallbacks``).
 
     Reads ``config.search.{epochs, num_init, k, sample_size, top_n, random_fraction, preset,
-    ranker, nar}`` (``nar``: further keys of :class:`~naslib_nar.search.settings.SearchSettings`,
-    e.g. ``{statistics: batches}``), ``config.dataset`` and ``config.seed``.
+    ranker, nar}`` (``nar``: further NARSearcher parameters, e.g. ``{statistics: batches}``),
+    ``config.dataset`` and ``config.seed``.
     """
 
     using_step_function = False
@@ -96,14 +106,10 @@ class NARSampler(MetaOptimizer):
         self.search_params = dict(value["nar"] or {})
         self.performance_metric = Metric.VAL_ACCURACY
         self.history = torch.nn.ModuleList()
-        self.search_info: Dict[str, Any] = {"n_fits": 0, "fit_seconds": 0.0, "skipped_unqueryable": 0,
-                                            "random_fallbacks": 0}
-        self._rows: List[int] = []
-        self._queue: List[int] = []
-        self._failed: List[int] = []  # rows whose query raised KeyError
-        self._pool: Any = None
-        self._loop: Any = None
-        self._since_fit = 0
+        self.random_fallbacks = 0
+        self.searcher: Optional[NARSearcher] = None
+        self._steps: Optional[OneAtATime] = None
+        self._table: Optional[TabularBenchmark] = None
         self._final: Any = None
 
     # ------------------------------------------------------------------ NASLib hooks
@@ -121,20 +127,35 @@ class NARSampler(MetaOptimizer):
         check_param("epochs", self.epochs, int, owner=owner, min_val=1)
         check_param("num_init", self.num_init, int, owner=owner, min_val=2)
         check_param("k", self.k, int, owner=owner, min_val=1)
+        check_param("top_n", self.top_n, int, owner=owner, min_val=1)
         check_param("preset", self.preset, str, owner=owner, choices=("faithful", "fast", "tiny"))
-        settings = {"top_n": self.top_n, "random_fraction": self.random_fraction, **self.search_params}
+        check_keys(self.search_params, [key for key in searcher_params(NARSearcher) if key not in SET_BY_SEARCH_KEYS],
+                   owner=owner, path=("search", "nar"))
+        params = {"n_init": self.num_init, "refit_every": math.ceil(self.k / self.top_n), "top_n": self.top_n,
+                  "random_fraction": self.random_fraction, "predictor": {"preset": self.preset, **self.ranker_params},
+                  **self.search_params}
         if self.sample_size is not None:
-            settings["candidates"] = self.sample_size
-        self.settings = resolve("nar", self.space, settings)
+            params["candidates"] = self.sample_size
+        self.searcher = build_searcher(NARSearcher, self.space, params, owner=owner)
 
     def new_epoch(self, epoch: int) -> None:
-        if epoch < self.num_init:
-            self._query_random()
+        steps = self._started()
+        for _ in range(MAX_SKIPS):
+            step = steps.next()
+            if step is None:
+                self.random_fallbacks += 1
+                self._query_random()
+                return
+            arch = archs_to_graphs(self._table.archs[[step[0]]], self._template, self.dataset_api)[0]
+            accuracy = self._query(arch)
+            if accuracy is None:
+                steps.skip()
+                continue
+            steps.record(accuracy)
+            self._record(arch, accuracy)
             return
-        if self._loop is None or self._since_fit >= self.k:
-            self._fit()
-        self._query_next()
-        self._since_fit += 1
+        raise ValueError(f"NARSampler skipped {MAX_SKIPS} proposed architectures in a row that the dataset_api "
+                         "cannot query; check that the dataset_api matches the search space.")
 
     def train_statistics(self, report_incumbent: bool = True):
         arch = self._incumbent() if report_incumbent else self.history[-1].arch
@@ -167,103 +188,57 @@ class NARSampler(MetaOptimizer):
         return float(sum(p.numel() for p in self.history.parameters()) / 1e6)
 
     # ------------------------------------------------------------------ internals
+    def _started(self) -> OneAtATime:
+        """The searcher, started on the api's architectures at the first epoch (indexing them
+        takes seconds on NB101, so ``adapt_search_space`` stays cheap)."""
+        if self.searcher is None:
+            raise RuntimeError("NARSampler.new_epoch was called before adapt_search_space.")
+        if self._steps is None:
+            start = time.perf_counter()
+            self._table = queryable_table(self.space, self._dataset, self.dataset_api)
+            logger.info("NARSampler: %d queryable architectures indexed in %.1f s", len(self._table),
+                        time.perf_counter() - start)
+            context = SearchContext(bench=self._table, queryable=np.ones(len(self._table), dtype=bool),
+                                    rng=np.random.default_rng([self.seed, self.searcher.rng_stream]),
+                                    budget=self.epochs, seed=self.seed)
+            self._steps = OneAtATime(self.searcher, context)
+        return self._steps
+
     def _incumbent(self) -> Any:
         if len(self.history) == 0:
             raise ValueError("NARSampler has not queried any architecture yet; run at least one epoch.")
         return max(self.history, key=lambda holder: holder.accuracy).arch
 
-    def _record(self, arch: Any, row: int) -> bool:
-        """Query ``arch`` (one epoch's label); False when the api does not hold it."""
+    def _query(self, arch: Any) -> Optional[float]:
+        """The validation accuracy NASLib reports for ``arch``; None when it cannot be queried."""
         try:
             accuracy = float(arch.query(self.performance_metric, self.dataset, dataset_api=self.dataset_api))
         except KeyError:
-            self.search_info["skipped_unqueryable"] += 1
-            if row >= 0:
-                self._failed.append(row)
-            return False
+            return None
+        return accuracy if np.isfinite(accuracy) and accuracy >= 0 else None
+
+    def _record(self, arch: Any, accuracy: float) -> None:
         holder = torch.nn.Module()
         holder.arch = arch
         holder.accuracy = accuracy
         self.history.append(holder)
-        self._rows.append(row)
-        return True
 
     def _query_random(self) -> None:
         for _ in range(MAX_SKIPS):
             arch = light_copy(self._template)
             arch.sample_random_architecture(dataset_api=self.dataset_api)
-            if self._record(arch, self._row_of(arch)):
+            accuracy = self._query(arch)
+            if accuracy is not None:
+                self._record(arch, accuracy)
                 return
         raise ValueError(f"NARSampler drew {MAX_SKIPS} random architectures in a row that the dataset_api cannot "
                          "query; for a partial NB101 api use naslib_nar.naslib.dataset_api.restrict_nb101_api.")
 
-    def _row_of(self, arch: Any) -> int:
-        if self._pool is None:
-            return -1  # resolved when the pool is built
-        return int(self._pool.locate(graphs_to_archs([arch], self.space))[0])
-
-    def _ensure_pool(self) -> None:
-        if self._pool is not None:
-            return
-        start = time.perf_counter()
-        self._pool = candidate_pool(self.space, self._dataset, self.dataset_api)
-        if self.history:
-            rows = self._pool.locate(graphs_to_archs([h.arch for h in self.history], self.space))
-            self._rows = rows.tolist()
-        logger.info("NARSampler: %d queryable architectures indexed in %.1f s", len(self._pool.bench),
-                    time.perf_counter() - start)
-
-    def _fit(self) -> None:
-        self._ensure_pool()
-        rows = np.asarray(self._rows, dtype=np.int64)
-        y = np.array([h.accuracy for h in self.history], dtype=np.float64)
-        keep = (rows >= 0) & np.isfinite(y) & (y >= 0)  # NASLib answers -1 for invalid NB101 cells
-        if keep.sum() < 2 or np.ptp(y[keep]) == 0:
-            raise ValueError(
-                f"NARSampler cannot fit the ranker on {int(keep.sum())} usable labels with distinct values; "
-                "raise search.num_init."
-            )
-        params = {"preset": self.preset, **self.ranker_params}
-        params["n_tiers"] = min(int(params.get("n_tiers", 5)), int(keep.sum()))
-        ranker = make_predictor("nar", space=self.space, dataset=self._dataset,
-                                seed=self.seed + self.search_info["n_fits"], params=params)
-        start = time.perf_counter()
-        ranker.fit(self._pool.encode(rows[keep]), y[keep])
-        seconds = time.perf_counter() - start
-        if self._loop is None:
-            planned = max(1, math.ceil((self.epochs - len(self.history)) / self.settings.top_n))
-            self._loop = SearchLoop(self._pool, self.settings, np.random.default_rng([self.seed, 4099]), planned)
-        self._loop.set_ranker(ranker)
-        self._queue = []
-        self._since_fit = 0
-        self.search_info["n_fits"] += 1
-        self.search_info["fit_seconds"] += seconds
-        logger.info("NARSampler: ranker fitted on %d architectures in %.1f s", int(keep.sum()), seconds)
-
-    def _exclude(self) -> np.ndarray:
-        return np.unique(np.asarray(self._rows + self._queue + self._failed, dtype=np.int64))
-
-    def _query_next(self) -> None:
-        for _ in range(MAX_SKIPS):
-            if not self._queue:
-                rows = self._loop.select(self.settings.top_n, exclude=self._exclude)
-                self._queue = rows.tolist()
-                if not self._queue:  # every candidate was queried already
-                    self.search_info["random_fallbacks"] += 1
-                    self._query_random()
-                    return
-            row = self._queue.pop(0)
-            if row in self._rows:
-                continue
-            arch = archs_to_graphs(self._pool.bench.archs[[row]], self._template, self.dataset_api)[0]
-            if self._record(arch, row):
-                return
-        raise ValueError(f"NARSampler skipped {MAX_SKIPS} proposed architectures in a row that the dataset_api "
-                         "cannot query; check that the dataset_api matches the search space.")
-
     def info(self) -> Dict[str, Any]:
-        """JSON-ready summary of the search: fits, fit time, skipped candidates, loop counters."""
-        out = dict(self.search_info)
-        if self._loop is not None:
-            out.update({k: v for k, v in self._loop.info().items() if k != "plans"})
+        """JSON-ready summary of the search: the searcher's counters and fits, skipped candidates."""
+        out: Dict[str, Any] = {}
+        if self._steps is not None:
+            out.update({k: v for k, v in self.searcher.info().items() if k != "plans"})
+        out.update({"skipped_unqueryable": 0 if self._steps is None else self._steps.skipped,
+                    "random_fallbacks": self.random_fallbacks})
         return out

@@ -1,34 +1,36 @@
-"""The NAR as a predictor with a scikit-learn-like contract.
+"""The NAR as a predictor with a scikit-learn contract.
 
 ``NeuralArchitectureRanker().fit(archs, y)`` trains the transformer ranker on
 architectures and their accuracies; ``predict`` returns relative scores (higher is
 better, float64), ``predict_tiers`` the probabilities of the K quality tiers (tier 0 is
 the best), and ``tier_statistics_`` the FLOPs/params/op statistics the sampler uses.
+What it shares with the other predictors (parameter checks, encoding, seeding,
+``rank``/``score``, save/load) is in :mod:`naslib_nar.ranker.base`; this module holds the
+NAR's model configuration, training and tier outputs.
 """
 from __future__ import annotations
 
 import dataclasses
-import time
-from pathlib import Path
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
+import torch
+from scipy.special import softmax
 
-from .._predictor import RankingPredictorMixin
-from .._validation import check_fitted, check_param, check_targets
-from ..spaces.encoded import EncodedArchs, encode_archs
+from ..spaces.encoded import EncodedArchs
+from ..spaces.nb201 import NB201Space
+from .base import COMMON_PARAM_CHECKS, RankingEstimator, Validation
+from .model import NARModel, create_ranker_model
 from .presets import HISTOGRAM_BINS, encoding_preset, model_preset, train_preset
 from .tiers import TierSnapshot, TierStatistics, tier_labels
-
-MODEL_FORMAT = "naslib_nar.NeuralArchitectureRanker"
-MODEL_FORMAT_VERSION = 1
+from .training import TrainConfig, predict_batches, train_nar
 
 _MODEL_KEYS = ("dim", "depth", "num_heads", "mlp_dim", "dropout", "score_hidden", "tier_hidden", "op_embedding",
                "standardize_inputs")
 _TRAIN_KEYS = ("epochs", "batch_size", "lr_mul", "warmup_steps", "weight_decay", "ranking_weight")
 
 
-class NeuralArchitectureRanker(RankingPredictorMixin):
+class NeuralArchitectureRanker(RankingEstimator):
     """Neural Architecture Ranker (Guo et al.): tier classification + pairwise ranking.
 
     Parameters
@@ -53,10 +55,11 @@ class NeuralArchitectureRanker(RankingPredictorMixin):
     n_bins : int or None
         Histogram bins q of the tier statistics (8 for NB101, 5 for NB201 when None).
     canonicalize : bool or None
-        None takes the preset's choice (``fast``: True, ``faithful``: False). NB201 only: the ranker sees each architecture with its computationally dead edges
-        set to 'none' (``NB201Space.effective_ops``), so equivalent strings share one
-        encoding; tier statistics keep the real network costs. NB101 cells are always
-        pruned by the space itself.
+        None takes the preset's choice (``fast``: True, ``faithful``: False). NB201 only:
+        the ranker sees each architecture with its computationally dead edges set to
+        'none' (``NB201Space.effective_ops``), so equivalent strings share one encoding;
+        tier statistics keep the real network costs. NB101 cells are always pruned by
+        the space itself.
     refresh_tier_embeddings : bool
         After training, recompute each tier embedding as the mean encoder feature of
         its training architectures under the final weights (instead of the running mean
@@ -75,6 +78,23 @@ class NeuralArchitectureRanker(RankingPredictorMixin):
     progress : bool
         Show a tqdm progress bar while fitting.
     """
+
+    _format = "naslib_nar.NeuralArchitectureRanker"
+    _what = "NAR model"
+    _param_checks = {
+        **COMMON_PARAM_CHECKS,
+        "preset": dict(kind=str, choices=("faithful", "fast", "tiny")),
+        "n_tiers": dict(kind=int, min_val=2),
+        **{name: dict(kind=int, min_val=1, allow_none=True)
+           for name in ("dim", "depth", "num_heads", "mlp_dim", "score_hidden", "tier_hidden", "epochs", "batch_size",
+                        "warmup_steps", "n_bins")},
+        "dropout": dict(kind=float, min_val=0.0, max_val=1.0, max_inclusive=False, allow_none=True),
+        **{name: dict(kind=float, min_val=0.0, allow_none=True)
+           for name in ("lr_mul", "weight_decay", "ranking_weight")},
+        **{name: dict(kind=bool, allow_none=True) for name in ("op_embedding", "standardize_inputs", "canonicalize")},
+        **{name: dict(kind=bool) for name in ("refresh_tier_embeddings", "warm_start")},
+        "precision": dict(kind=str, choices=("fp32", "bf16")),
+    }
 
     def __init__(
         self,
@@ -118,28 +138,9 @@ class NeuralArchitectureRanker(RankingPredictorMixin):
         self.warm_start = warm_start
         self.random_state, self.progress = random_state, progress
 
-    # ------------------------------------------------------------------ validation
-    def _validate_params(self) -> None:
-        check_param("space", self.space, str, owner=self, choices=("nb101", "nb201"), allow_none=True)
-        check_param("dataset", self.dataset, str, owner=self, choices=("cifar10", "cifar100", "imagenet16"))
-        check_param("preset", self.preset, str, owner=self, choices=("faithful", "fast", "tiny"))
-        check_param("n_tiers", self.n_tiers, int, owner=self, min_val=2)
-        for name in ("dim", "depth", "num_heads", "mlp_dim", "score_hidden", "tier_hidden", "epochs", "batch_size",
-                     "warmup_steps", "n_bins"):
-            check_param(name, getattr(self, name), int, owner=self, min_val=1, allow_none=True)
-        check_param("dropout", self.dropout, float, owner=self, min_val=0.0, max_val=1.0, max_inclusive=False,
-                    allow_none=True)
-        for name in ("lr_mul", "weight_decay", "ranking_weight"):
-            check_param(name, getattr(self, name), float, owner=self, min_val=0.0, allow_none=True)
-        for name in ("op_embedding", "standardize_inputs"):
-            check_param(name, getattr(self, name), bool, owner=self, allow_none=True)
-        check_param("canonicalize", self.canonicalize, bool, owner=self, allow_none=True)
-        check_param("refresh_tier_embeddings", self.refresh_tier_embeddings, bool, owner=self)
-        check_param("warm_start", self.warm_start, bool, owner=self)
-        check_param("precision", self.precision, str, owner=self, choices=("fp32", "bf16"))
-        check_param("device", self.device, str, owner=self, choices=("auto", "cpu", "cuda"))
-        check_param("random_state", self.random_state, int, owner=self, min_val=0, allow_none=True)
-        check_param("progress", self.progress, bool, owner=self)
+    # ------------------------------------------------------------------ configuration
+    def _min_train_size(self) -> Tuple[int, str]:
+        return self.n_tiers, f"to fill its n_tiers={self.n_tiers} tiers (add architectures or lower n_tiers)"
 
     def _resolved_config(self, space: str) -> Dict[str, Any]:
         model_cfg = model_preset(space, self.preset)
@@ -153,131 +154,71 @@ class NeuralArchitectureRanker(RankingPredictorMixin):
             )
         return {"model": model_cfg, "train": train_cfg, "n_bins": self.n_bins or HISTOGRAM_BINS[space]}
 
-    def _torch_device(self):
-        import torch
-
-        if self.device == "cuda" and not torch.cuda.is_available():
-            raise ValueError("device='cuda' was requested but CUDA is not available; use device='cpu' or 'auto'.")
-        if self.device == "auto":
-            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-        return torch.device(self.device)
-
-    def _encode(self, X: Any, space: Optional[str]) -> EncodedArchs:
-        enc = encode_archs(X, space=space, dataset=self.dataset)
+    def _encode(self, X: Any, space: Optional[str], name: str = "X") -> EncodedArchs:
+        enc = super()._encode(X, space, name)
         canonicalize = self.canonicalize
         if canonicalize is None:
             canonicalize = encoding_preset(enc.space, self.preset)["canonicalize"]
         if canonicalize and enc.space == "nb201":
-            from ..spaces.nb201 import NB201Space
-
             sp = NB201Space()
             tensors = sp.encode(sp.effective_ops(sp.decode_tensors(enc.tensors)), dataset=self.dataset)
             enc = dataclasses.replace(enc, tensors=tensors)
         return enc
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X: Any, y: Any, *, X_val: Any = None, y_val: Any = None) -> "NeuralArchitectureRanker":
-        """Train on architectures ``X`` with accuracies ``y`` (higher is better).
-
-        ``X_val``/``y_val`` (optional) select the epoch with the best validation Kendall tau.
-        """
-        import torch
-
-        from .model import create_ranker_model
-        from .training import TrainConfig, train_nar
-
-        self._validate_params()
-        enc = self._encode(X, self.space)
-        y = check_targets(y, n_expected=len(enc), owner=self)
-        if len(enc) < self.n_tiers:
-            raise ValueError(
-                f"{type(self).__name__} needs at least n_tiers={self.n_tiers} architectures to build its tiers; "
-                f"got {len(enc)}. Add training architectures or lower n_tiers."
-            )
-        if np.ptp(y) == 0:
-            raise ValueError(
-                f"All {len(y)} targets are equal ({y[0]!r}): there is nothing to rank. Check that y holds the "
-                "architectures' accuracies."
-            )
-        val = None
-        if (X_val is None) != (y_val is None):
-            raise ValueError("Pass both X_val and y_val, or neither.")
-        if X_val is not None:
-            enc_val = self._encode(X_val, enc.space)
-            y_val = check_targets(y_val, n_expected=len(enc_val), owner=self, name="y_val")
-            val = (torch.from_numpy(enc_val.tensors), y_val)
-
+    def _fit_model(self, enc: EncodedArchs, y: np.ndarray, val: Validation, *, seed: int,
+                   device: torch.device) -> Tuple[NARModel, Dict[str, Any]]:
         cfg = self._resolved_config(enc.space)
-        seed = self.random_state if self.random_state is not None else int(np.random.SeedSequence().entropy % 2**31)
-        device = self._torch_device()
         tiers = tier_labels(y, self.n_tiers)
-        snapshots = []
-        if enc.has_costs:
+        snapshots: List[TierSnapshot] = []
 
-            def on_batch(idx: "torch.Tensor") -> None:
-                rows = idx.numpy()
-                snapshots.append(TierSnapshot.from_arrays(
-                    enc.flops[rows], enc.params[rows], enc.op_counts[rows], tiers[rows], self.n_tiers, cfg["n_bins"]))
-        else:
-            on_batch = None
+        def record_batch(idx: torch.Tensor) -> None:
+            rows = idx.numpy()
+            snapshots.append(TierSnapshot.from_arrays(
+                enc.flops[rows], enc.params[rows], enc.op_counts[rows], tiers[rows], self.n_tiers, cfg["n_bins"]))
 
         warm = (self.warm_start and hasattr(self, "model_") and self.space_ == enc.space
                 and self.n_tiers == self.model_.n_tiers and self.tensor_shape_ == tuple(enc.tensors.shape[1:]))
         done_steps = self.history_["steps"] if warm else 0
-        start = time.perf_counter()
-        with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
-            torch.manual_seed(seed + done_steps)
-            tensors = torch.from_numpy(enc.tensors)
-            if warm:
-                model = self.model_.to(device)
-            else:
-                model = create_ranker_model(enc.space, self.preset, n_tiers=self.n_tiers, **cfg["model"])
-                if cfg["model"]["standardize_inputs"]:
-                    model.set_input_standardisation(tensors)
-            generator = torch.Generator().manual_seed(seed + done_steps)
-            train_cfg = TrainConfig(precision=self.precision, **cfg["train"])
-            self.history_ = train_nar(
-                model, tensors, torch.from_numpy(y).float(), torch.from_numpy(tiers), train_cfg,
-                generator=generator, device=device, val=val, on_batch=on_batch, progress=self.progress,
-                start_step=done_steps,
-            )
-            if self.refresh_tier_embeddings:
-                self._refresh_embeddings(model, tensors, tiers, device)
-        self.fit_seconds_ = time.perf_counter() - start
-
-        self.model_ = model.cpu().eval() if device.type == "cpu" else model.eval()
-        self.space_ = enc.space
-        self.tensor_shape_ = tuple(enc.tensors.shape[1:])
-        self.n_train_ = len(enc)
+        torch.manual_seed(seed + done_steps)
+        tensors = torch.from_numpy(enc.tensors)
+        if warm:
+            model = self.model_.to(device)
+        else:
+            model = create_ranker_model(enc.space, self.preset, n_tiers=self.n_tiers, **cfg["model"])
+            if cfg["model"]["standardize_inputs"]:
+                model.set_input_standardisation(tensors)
+        generator = torch.Generator().manual_seed(seed + done_steps)
+        history = train_nar(
+            model, tensors, torch.from_numpy(y).float(), torch.from_numpy(tiers),
+            TrainConfig(precision=self.precision, **cfg["train"]), generator=generator, device=device,
+            val=None if val is None else (torch.from_numpy(val[0].tensors), val[1]),
+            on_batch=record_batch if enc.has_costs else None,
+            progress=self.progress, start_step=done_steps,
+        )
+        if self.refresh_tier_embeddings:
+            self._refresh_embeddings(model, tensors, tiers, device)
         self.config_ = cfg
-        self.seed_ = seed
         self.tier_statistics_ = None
         if enc.has_costs:
-            aggregate = TierSnapshot.from_arrays(enc.flops, enc.params, enc.op_counts, tiers, self.n_tiers, cfg["n_bins"])
-            self.tier_statistics_ = TierStatistics(self.n_tiers, cfg["n_bins"], list(enc.op_names), aggregate, snapshots)
-        return self
+            aggregate = TierSnapshot.from_arrays(enc.flops, enc.params, enc.op_counts, tiers, self.n_tiers,
+                                                 cfg["n_bins"])
+            self.tier_statistics_ = TierStatistics(self.n_tiers, cfg["n_bins"], list(enc.op_names), aggregate,
+                                                   snapshots)
+        return model, history
 
-    def _refresh_embeddings(self, model: Any, tensors: Any, tiers: np.ndarray, device: Any) -> None:
-        import torch
-
-        from .training import predict_batches
-
+    def _refresh_embeddings(self, model: NARModel, tensors: torch.Tensor, tiers: np.ndarray,
+                            device: torch.device) -> None:
         _, _, feats = predict_batches(model, tensors, device, self.precision, features=True)
         model.tier_counts.zero_()
         model.update_tier_embeddings(feats.to(model.tier_embeddings.device), torch.from_numpy(tiers).to(
             model.tier_embeddings.device))
 
     # ------------------------------------------------------------------ predict
-    def _forward(self, X: Any, features: bool = False):
-        import torch
-
-        from .training import predict_batches
-
-        check_fitted(self, ["model_"])
-        enc = self._encode(X, None)
-        self._check_same_space(enc)
-        device = next(self.model_.parameters()).device
-        return predict_batches(self.model_, torch.from_numpy(enc.tensors), device, self.precision, features=features)
+    def _forward(self, X: Any, features: bool = False) -> Tuple[np.ndarray, np.ndarray, Optional[torch.Tensor]]:
+        enc = self._encode_fitted(X)
+        return predict_batches(self.model_, torch.from_numpy(enc.tensors), self._model_device(), self.precision,
+                               features=features)
 
     def predict(self, X: Any) -> np.ndarray:
         """Relative scores (float64, higher is better); comparable within one fitted model."""
@@ -285,20 +226,18 @@ class NeuralArchitectureRanker(RankingPredictorMixin):
 
     def predict_tiers(self, X: Any) -> np.ndarray:
         """Tier probabilities (n, K), float64; column 0 is the best tier T1."""
-        return _softmax(self._forward(X)[1])
+        return softmax(self._forward(X)[1], axis=1)
 
     def predict_all(self, X: Any) -> Dict[str, np.ndarray]:
         """Scores and tier probabilities in one forward pass (what the search loop needs)."""
         scores, logits, _ = self._forward(X)
-        return {"scores": scores, "tier_proba": _softmax(logits)}
+        return {"scores": scores, "tier_proba": softmax(logits, axis=1)}
 
     def update_tier_embeddings(self, X: Any) -> np.ndarray:
         """Fold ``X`` into the tier embeddings by *predicted* tier (§3.2, search phase).
 
         Returns the predicted tiers. Off by default in the search loop; an option there.
         """
-        import torch
-
         _, logits, feats = self._forward(X, features=True)
         predicted = logits.argmax(axis=1)
         emb = self.model_.tier_embeddings
@@ -306,50 +245,19 @@ class NeuralArchitectureRanker(RankingPredictorMixin):
         return predicted
 
     # ------------------------------------------------------------------ persistence
-    def save(self, path: Union[str, Path]) -> Path:
-        """Write the fitted model, its tier embeddings and statistics atomically."""
-        from .._persistence import save_checkpoint
-
-        check_fitted(self, ["model_"])
-        return save_checkpoint(path, fmt=MODEL_FORMAT, version=MODEL_FORMAT_VERSION, payload={
-            "params": self.get_params(),
-            "state_dict": {k: v.detach().cpu() for k, v in self.model_.state_dict().items()},
-            "space": self.space_,
-            "tensor_shape": list(self.tensor_shape_),
-            "n_train": self.n_train_,
+    def _extra_state(self) -> Dict[str, Any]:
+        return {
             "config": {**self.config_, "train": {k: list(v) if isinstance(v, tuple) else v
                                                  for k, v in self.config_["train"].items()}},
-            "seed": self.seed_,
-            "history": self.history_,
-            "fit_seconds": self.fit_seconds_,
             "tier_statistics": None if self.tier_statistics_ is None else self.tier_statistics_.to_dict(),
-        })
+        }
 
-    @classmethod
-    def load(cls, path: Union[str, Path]) -> "NeuralArchitectureRanker":
-        """Load a model written by :meth:`save`; corrupt or foreign files raise ValueError."""
-        from .._persistence import load_checkpoint
-        from .model import create_ranker_model
-
-        payload = load_checkpoint(path, fmt=MODEL_FORMAT, version=MODEL_FORMAT_VERSION, what="NAR model")
-        est = cls(**payload["params"])
+    def _restore(self, payload: Dict[str, Any]) -> None:
         cfg = payload["config"]
         cfg["train"]["betas"] = tuple(cfg["train"]["betas"])
-        model = create_ranker_model(payload["space"], est.preset, n_tiers=est.n_tiers, **cfg["model"])
+        model = create_ranker_model(payload["space"], self.preset, n_tiers=self.n_tiers, **cfg["model"])
         model.load_state_dict(payload["state_dict"])
-        est.model_ = model.eval()
-        est.space_ = payload["space"]
-        est.tensor_shape_ = tuple(payload["tensor_shape"])
-        est.n_train_ = payload["n_train"]
-        est.config_ = cfg
-        est.seed_ = payload["seed"]
-        est.history_ = payload["history"]
-        est.fit_seconds_ = payload["fit_seconds"]
+        self.model_ = model.eval()
+        self.config_ = cfg
         stats = payload["tier_statistics"]
-        est.tier_statistics_ = None if stats is None else TierStatistics.from_dict(stats)
-        return est
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
+        self.tier_statistics_ = None if stats is None else TierStatistics.from_dict(stats)

@@ -15,7 +15,9 @@ def pairwise_logistic_loss(scores: torch.Tensor, targets: torch.Tensor) -> torch
     which the weight lambda absorbs. Returns 0 when no pair has distinct targets.
     """
     if scores.shape != targets.shape or scores.dim() != 1:
-        raise ValueError(f"scores and targets must be 1-D of equal length; got {tuple(scores.shape)} and {tuple(targets.shape)}.")
+        raise ValueError(
+            f"scores and targets must be 1-D of equal length; got {tuple(scores.shape)} and {tuple(targets.shape)}."
+        )
     diff = scores.unsqueeze(1) - scores.unsqueeze(0)
     sign = torch.sign(targets.unsqueeze(1) - targets.unsqueeze(0)).to(scores.dtype)
     upper = torch.triu(torch.ones_like(sign, dtype=torch.bool), diagonal=1)

@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import numpy as np
 import torch
 from scipy.stats import kendalltau
+from tqdm.auto import tqdm
 
 from .losses import nar_loss
 from .model import NARModel
@@ -104,8 +105,6 @@ def train_nar(
     validation tier accuracy; we rank, so we select by ranking quality).
     ``on_batch(indices)`` is called with each batch's row indices (for tier statistics).
     """
-    from tqdm.auto import tqdm
-
     model.to(device).train()
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=0.0, betas=config.betas, eps=config.eps, weight_decay=config.weight_decay

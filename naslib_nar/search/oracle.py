@@ -61,6 +61,7 @@ class Oracle:
         self._observed: List[float] = []
         self._fidelity: List[float] = []
         self._cost = 0.0
+        self._charged = 0  # kept as a count: summing the kinds on every query is quadratic in the labels
         self._start = time.perf_counter()
         val = bench.metric("val_acc")
         self.queryable = np.isfinite(val)
@@ -69,7 +70,7 @@ class Oracle:
     # ------------------------------------------------------------------ accounting
     @property
     def charged(self) -> int:
-        return sum(k in self.charged_kinds for k in self._kinds)
+        return self._charged
 
     @property
     def remaining(self) -> Optional[int]:
@@ -107,6 +108,8 @@ class Oracle:
             self._cost += float(np.nansum(self._train_time[rows])) * epochs / full
         self._rows += rows.tolist()
         self._kinds += [kind] * len(rows)
+        if kind in self.charged_kinds:
+            self._charged += len(rows)
         self._observed += values.tolist()
         self._fidelity += [float(epochs)] * len(rows)
         return values

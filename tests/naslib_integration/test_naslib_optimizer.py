@@ -35,7 +35,8 @@ def test_nar_sampler_search_and_evaluate(synthetic_nb201_api, synthetic_nb201_be
     assert len(trajectory["valid_acc"]) == 15 == len(optimizer.history)
     assert np.all(np.diff(trajectory["valid_acc"]) >= 0)  # the incumbent never gets worse
     info = optimizer.info()
-    assert info["n_fits"] == 2 and info["n_scored"] > 0  # at epochs 8 and 12 (k = 4)
+    # Fitted at epoch 8, re-fitted every ceil(k / top_n) = 2 iterations of 3 queries: at epoch 14.
+    assert info["n_fits"] == 2 and info["n_scored"] > 0 and info["regime"] == "budget"
     searched = [h.arch.get_hash() for h in optimizer.history][8:]
     assert len(set(searched)) == len(searched)  # proposals are never queried twice
     accuracies = [h.accuracy for h in optimizer.history]
@@ -87,12 +88,27 @@ def test_nar_sampler_on_labelled_nb101(data_dir, naslib_config, nas_config_text)
     assert all(a > 0 for a in accuracies)  # every proposed cell is a labelled one
 
 
-def test_nar_sampler_skips_architectures_missing_from_the_api(synthetic_nb201_api, naslib_config, nas_config_text):
+def test_nar_sampler_proposes_only_architectures_of_a_partial_api(synthetic_nb201_api, naslib_config,
+                                                                 nas_config_text):
     keys = sorted(synthetic_nb201_api["nb201_data"])[::4]  # a partial api: a quarter of the space
     partial = {"nb201_data": {k: synthetic_nb201_api["nb201_data"][k] for k in keys}}
     config = naslib_config(nas_config_text, "nas", "search.epochs", "12")
     optimizer, _ = _search(config, partial)
-    assert len(optimizer.history) == 12 and optimizer.info()["skipped_unqueryable"] > 0
+    assert len(optimizer.history) == 12 and optimizer.info()["skipped_unqueryable"] == 0
     from naslib.search_spaces.nasbench201.conversions import convert_op_indices_to_str
 
     assert all(convert_op_indices_to_str(h.arch.get_hash()) in partial["nb201_data"] for h in optimizer.history)
+
+
+def test_nar_sampler_skips_architectures_the_api_cannot_answer(synthetic_nb201_api, naslib_config, nas_config_text):
+    """Listed in the api but without results for the dataset: skipped, the epoch not used."""
+    data = synthetic_nb201_api["nb201_data"]
+    broken = set(sorted(data)[::2])
+    api = {"nb201_data": {k: ({"no-results": None} if k in broken else v) for k, v in data.items()}}
+    config = naslib_config(nas_config_text, "nas", "search.epochs", "12")
+    optimizer, _ = _search(config, api)
+    info = optimizer.info()
+    assert len(optimizer.history) == 12 and info["skipped_unqueryable"] > 0
+    from naslib.search_spaces.nasbench201.conversions import convert_op_indices_to_str
+
+    assert not broken & {convert_op_indices_to_str(h.arch.get_hash()) for h in optimizer.history}

@@ -1,5 +1,8 @@
+import pytest
 import torch
+import torch.nn.functional as F
 
+from naslib_nar.ranker.layers import Attention
 from naslib_nar.ranker.model import NARModel, create_ranker_model
 
 
@@ -16,16 +19,30 @@ def test_shapes_and_finite():
     assert torch.isfinite(scores).all() and torch.isfinite(logits).all()
 
 
-def test_fused_and_plain_attention_agree():
+@pytest.mark.skipif(not hasattr(F, "scaled_dot_product_attention"), reason="torch < 2.0 has no fused attention")
+def test_fused_and_plain_attention_agree(monkeypatch):
+    """The ``fused_attn`` flag switches every attention layer between the fused kernel and
+    the plain softmax path, and both compute the same outputs."""
     model = _model()
+    attention = [m for m in model.modules() if isinstance(m, Attention)]
+    assert len(attention) == 6 and all(m.fused_attn for m in attention)  # 2 encoder + 2 x 2 decoder layers
+    calls = []
+
+    def counting_sdpa(*args, **kwargs):
+        calls.append(1)
+        return sdpa(*args, **kwargs)
+
+    sdpa = F.scaled_dot_product_attention
+    monkeypatch.setattr(F, "scaled_dot_product_attention", counting_sdpa)
     x = torch.randn(5, 31, 4, 4)
     with torch.no_grad():
         model.update_tier_embeddings(torch.randn(10, 31, 32), torch.arange(10) % 5)
         fused = model(x)
-        for module in model.modules():
-            if hasattr(module, "fused_attn"):
-                module.fused_attn = False
+        assert len(calls) == len(attention)
+        for module in attention:
+            module.fused_attn = False
         plain = model(x)
+        assert len(calls) == len(attention)  # the plain path never reached the fused kernel
     for a, b in zip(fused, plain):
         assert torch.allclose(a, b, atol=1e-5)
 

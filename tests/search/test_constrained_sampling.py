@@ -6,7 +6,7 @@ import pytest
 
 from naslib_nar.ranker.tiers import TierSnapshot
 from naslib_nar.search.constraints import ConstraintPlan, make_plan, sample_constrained
-from naslib_nar.search.loop import CandidatePool
+from naslib_nar.search.pool import CandidatePool
 from naslib_nar.search.selection import Selection
 
 
@@ -70,7 +70,7 @@ def test_interval_mode_and_op_statistics():
 
 
 def test_each_constraint_pair_is_reused_for_m_candidates(synthetic_nb201):
-    pool = CandidatePool(synthetic_nb201)
+    pool = CandidatePool(synthetic_nb201, np.isfinite(synthetic_nb201.metric("val_acc")))
     plan = _CountingPlan()
     rows, counts = sample_constrained(pool.sampler, pool.locate, plan, 60, np.random.default_rng(0), reuse=25)
     assert plan.pairs == 3  # 25 + 25 + 10
@@ -78,7 +78,7 @@ def test_each_constraint_pair_is_reused_for_m_candidates(synthetic_nb201):
 
 
 def test_strict_rejection_and_late_acceptance(synthetic_nb201):
-    pool = CandidatePool(synthetic_nb201)
+    pool = CandidatePool(synthetic_nb201, np.isfinite(synthetic_nb201.metric("val_acc")))
     flops, params = pool.sampler.costs(synthetic_nb201.archs)
     c_f, c_p = float(np.quantile(flops, 0.3)), float(np.quantile(params, 0.5))
     rows, counts = sample_constrained(pool.sampler, pool.locate, _CountingPlan(c_f, c_p), 200,
@@ -93,7 +93,7 @@ def test_strict_rejection_and_late_acceptance(synthetic_nb201):
 
 
 def test_unlabelled_cells_are_resampled_and_counted(synthetic_nb101):
-    pool = CandidatePool(synthetic_nb101)
+    pool = CandidatePool(synthetic_nb101, np.isfinite(synthetic_nb101.metric("val_acc")))
     rows, counts = sample_constrained(pool.sampler, pool.locate, _CountingPlan(), 40, np.random.default_rng(0))
     assert pool.queryable[rows].all()
     assert counts.unlabelled_resampled > 0 and counts.draws == counts.trials + counts.unlabelled_resampled

@@ -1,81 +1,30 @@
-"""One iteration of NAR's search (§3.3, Fig. 3), shared by every regime.
+"""One iteration of NAR's search (§3.3, Fig. 3), shared by every regime: which n rows to label next.
 
 Per iteration: sample k candidates (a fraction p uniformly from the whole space, the
 rest under constraints drawn from T1's statistics), score them with the ranker in one
-``predict_all`` call, keep those classified T1 (argmax tier == 0), and query the top-n
+``predict_all`` call, keep those classified T1 (argmax tier == 0), and propose the top-n
 by score that have not been labelled yet; when T1 holds fewer than n of them, the rest
 are those with the highest T1 probability. A predictor without tiers (ReNAS) skips the
 T1 filter and samples uniformly (it has no statistics).
 
-The loop only proposes and queries; regimes (runs.py) decide how the ranker is trained,
-which labels count, and when to re-fit (:meth:`SearchLoop.set_ranker`).
+The proposer neither queries nor fits: the searchers (:mod:`naslib_nar.search.nar`)
+decide how the ranker is trained, which labels count and when to re-fit
+(:meth:`Proposer.set_ranker`).
 """
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from ..benchmarks.load import encode_rows
-from ..spaces.encoded import EncodedArchs
 from .constraints import ConstraintPlan, SamplingCounts, make_plan, sample_constrained
-from .samplers import make_sampler
+from .pool import CandidatePool
 from .settings import SearchSettings
 
+__all__ = ["choose", "Proposer"]
+
 MAX_LOGGED_PLANS = 20
-
-
-class CandidatePool:
-    """A benchmark seen by the search: which rows can be queried, how architectures map to rows.
-
-    On NB101 only the labelled cells can be queried; a sampled cell that is not one of
-    them is resampled and counted (``unlabelled_resampled``).
-    """
-
-    def __init__(self, bench: Any) -> None:
-        self.bench = bench
-        self.sampler = make_sampler(bench.space, bench.dataset)
-        self.queryable = np.isfinite(bench.metric("val_acc"))
-        self.queryable_rows = np.flatnonzero(self.queryable)
-        # NB201 tables are small: encode them once. NB101 candidates are encoded per batch.
-        self._encoded = encode_rows(bench, np.arange(len(bench))) if bench.space == "nb201" else None
-        self._hits, self._draws, self._hit_rate = 0, 0, 1.0  # learnt share of uniform draws that can be queried
-
-    def locate(self, archs: Any) -> np.ndarray:
-        """Benchmark row of each architecture, -1 where it cannot be queried."""
-        rows = self.bench.rows_of(archs, missing="ignore")
-        rows[rows >= 0] = np.where(self.queryable[rows[rows >= 0]], rows[rows >= 0], -1)
-        return rows
-
-    def encode(self, rows: np.ndarray) -> EncodedArchs:
-        return self._encoded[rows] if self._encoded is not None else encode_rows(self.bench, rows)
-
-    def uniform_rows(self, n: int, rng: np.random.Generator, counts: SamplingCounts) -> np.ndarray:
-        """``n`` queryable rows drawn uniformly from the whole space (unqueryable draws resampled)."""
-        found: List[np.ndarray] = []
-        need = n
-        while need > 0:
-            chunk = max(64, math.ceil(1.3 * need / max(self._hit_rate, 0.01)))
-            rows = self.locate(self.sampler.uniform(chunk, rng))
-            hit_positions = np.flatnonzero(rows >= 0)[:need]
-            consumed = int(hit_positions[-1]) + 1 if len(hit_positions) == need else len(rows)
-            counts.unlabelled_resampled += consumed - len(hit_positions)
-            counts.draws += consumed
-            self._hits += len(hit_positions)
-            self._draws += consumed
-            self._hit_rate = self._hits / self._draws
-            found.append(rows[hit_positions])
-            need -= len(hit_positions)
-        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
-
-    def random_labelled(self, n: int, rng: np.random.Generator, exclude: Optional[np.ndarray] = None) -> np.ndarray:
-        """``n`` distinct queryable rows uniformly at random (a random training set)."""
-        pool = self.queryable_rows if exclude is None else np.setdiff1d(self.queryable_rows, exclude)
-        if n > len(pool):
-            raise ValueError(f"Asked for {n} distinct labelled architectures but only {len(pool)} can be queried in "
-                             f"this {self.bench.space} {self.bench.dataset} benchmark.")
-        return rng.choice(pool, size=n, replace=False)
 
 
 def choose(scores: np.ndarray, tier_proba: Optional[np.ndarray], n: int) -> Dict[str, np.ndarray]:
@@ -94,8 +43,8 @@ def choose(scores: np.ndarray, tier_proba: Optional[np.ndarray], n: int) -> Dict
     return {"picked": np.concatenate([picked, fallback]), "fallback": fallback}
 
 
-class SearchLoop:
-    """Proposes candidates with the current ranker's statistics and queries the chosen ones.
+class Proposer:
+    """Proposes candidates with the current ranker's statistics and chooses the n to label.
 
     Parameters
     ----------
@@ -116,7 +65,8 @@ class SearchLoop:
         self._plans: List[ConstraintPlan] = []
         # id(plan) -> (plan, summary) of the distinct plans used; holding the plan keeps its id unique.
         self._plan_log: Dict[int, Tuple[ConstraintPlan, Dict[str, Any]]] = {}
-        self._turn, self._turn_start, self._iteration = 1, 0, 0
+        self._turn, self._turn_start = 1, 0
+        self.iteration = 0  # iterations run so far
 
     # ------------------------------------------------------------------ ranker and statistics
     def set_ranker(self, ranker: Any) -> None:
@@ -130,14 +80,14 @@ class SearchLoop:
             [stats.batches[i] for i in self.rng.permutation(len(stats.batches))]
         self._plans = [make_plan(s, **self.settings.plan_kwargs()) for s in snapshots]
         # By turns: each snapshot drives an equal run of the remaining iterations.
-        remaining = max(self.iterations - self._iteration, 1)
+        remaining = max(self.iterations - self.iteration, 1)
         self._turn = max(1, math.ceil(remaining / len(self._plans)))
-        self._turn_start = self._iteration
+        self._turn_start = self.iteration
 
     def _plan(self) -> Optional[ConstraintPlan]:
         if not self._plans:
             return None
-        index = min((self._iteration - self._turn_start) // self._turn, len(self._plans) - 1)
+        index = min((self.iteration - self._turn_start) // self._turn, len(self._plans) - 1)
         return self._plans[index]
 
     # ------------------------------------------------------------------ one iteration
@@ -158,25 +108,17 @@ class SearchLoop:
                 self._plan_log[id(plan)] = (plan, plan.summary())
         return np.concatenate(parts)
 
-    def step(self, oracle: Any, n: int, exclude: Callable[[], np.ndarray]) -> Tuple[np.ndarray, np.ndarray]:
-        """Sample, score, choose and query ``n`` architectures; returns their rows and observed values.
+    def select(self, n: int, exclude: np.ndarray) -> np.ndarray:
+        """One search iteration: the rows of the ``n`` chosen candidates not in ``exclude``.
 
-        ``exclude()`` gives the rows that must not be queried again (already labelled).
-        """
-        rows = self.select(n, exclude)
-        return rows, (oracle.query(rows, "search") if len(rows) else np.zeros(0))
-
-    def select(self, n: int, exclude: Callable[[], np.ndarray]) -> np.ndarray:
-        """One search iteration without querying: the rows of the ``n`` chosen candidates.
-
-        For callers that query elsewhere (the NASLib optimizer queries through NASLib,
-        one architecture per epoch).
+        Fewer than ``n`` (none at all) when fewer candidates are eligible; the iteration
+        counts either way.
         """
         candidates = self.propose()
-        self._iteration += 1
+        self.iteration += 1
         _, first = np.unique(candidates, return_index=True)
         unique = candidates[np.sort(first)]
-        eligible = unique[~np.isin(unique, exclude())]
+        eligible = unique[~np.isin(unique, exclude)]
         if len(eligible) == 0:
             return np.zeros(0, dtype=np.int64)
         encoded = self.pool.encode(eligible)
@@ -201,6 +143,6 @@ class SearchLoop:
         ``MAX_LOGGED_PLANS``), ``plans_used`` how many there were.
         """
         plans = [summary for _, summary in self._plan_log.values()]
-        return {"n_scored": self.n_scored, "iterations_run": self._iteration,
+        return {"n_scored": self.n_scored, "iterations_run": self.iteration,
                 "t1_candidates": self.n_t1, "t1_fallback_picks": self.n_fallback,
                 **self.counts.to_dict(), "plans_used": len(plans), "plans": plans[:MAX_LOGGED_PLANS]}

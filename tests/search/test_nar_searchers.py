@@ -1,0 +1,162 @@
+"""NAR's searchers as ask/tell searchers, driven with a stub predictor (no training): the
+contract, the regimes' charged kinds, the refit schedule, budget clipping and validation."""
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+from naslib_nar._validation import UnknownKeyError
+from naslib_nar.baselines.registry import METHODS
+from naslib_nar.baselines.renas_search import ReNASSearcher
+from naslib_nar.search.nar import NARPaperSearcher, NARSearcher
+from naslib_nar.search.runner import run_search
+from naslib_nar.search.searcher import SearchContext
+from naslib_nar.search.settings import METHOD_KEYS, resolve
+
+SMALL = {"candidates": 32, "top_n": 4}
+
+
+def _context(bench, seed=0, budget=None):
+    queryable = np.isfinite(bench.metric("val_acc"))
+    return SearchContext(bench=bench, queryable=queryable, rng=np.random.default_rng([seed, 2024]), budget=budget,
+                         seed=seed)
+
+
+def test_ask_returns_at_most_n_and_never_a_labelled_row(synthetic_nb201, stub_factory):
+    searcher = NARSearcher(space="nb201", make_predictor=stub_factory, n_init=12, **SMALL)
+    searcher.start(_context(synthetic_nb201, budget=40))
+    values = synthetic_nb201.metric("val_acc")
+    first = searcher.ask(40)
+    assert first.kind == "train" and len(first) == 12
+    searcher.tell(first, values[first.rows])
+    labelled = set(first.rows.tolist())
+    for n in (3, 1, 4, 2):  # fewer than top_n allowed: never more than n
+        ask = searcher.ask(n)
+        assert ask.kind == "search" and 0 < len(ask) <= n
+        assert not labelled & set(ask.rows.tolist())
+        searcher.tell(ask, values[ask.rows])
+        labelled |= set(ask.rows.tolist())
+    np.testing.assert_array_equal(np.sort(searcher.labelled("train", "search")), sorted(labelled))
+    assert searcher.info()["iterations_run"] == 4
+
+
+def test_budget_regime_spends_the_budget_on_distinct_rows_and_is_reproducible(synthetic_nb201, stub_factory):
+    def run(seed):
+        searcher = NARSearcher(space="nb201", make_predictor=stub_factory, n_init=12, refit_every=2, **SMALL)
+        return run_search(searcher, synthetic_nb201, seed=seed, budget=31)
+
+    trace = run(0)
+    assert len(trace.rows) == 31 and len(np.unique(trace.rows)) == 31
+    assert trace.kinds.tolist() == ["train"] * 12 + ["search"] * 19
+    assert trace.info["regime"] == "budget" and trace.info["counted_kinds"] is None and trace.info["n_init"] == 12
+    again, other = run(0), run(1)
+    np.testing.assert_array_equal(trace.rows, again.rows)
+    np.testing.assert_array_equal(trace.observed, again.observed)
+    assert not np.array_equal(trace.rows, other.rows)
+
+
+def test_refit_schedule_and_warm_refits(synthetic_nb201, stub_factory):
+    searcher = NARSearcher(space="nb201", make_predictor=stub_factory, n_init=12, refit_every=2, **SMALL)
+    run_search(searcher, synthetic_nb201, seed=0, budget=31)
+    # Iterations of 4 labels: fit on the 12 initial ones, re-fit after iterations 2 and 4; the
+    # 5th (3 labels) ends the budget.
+    assert [fit["n"] for fit in stub_factory.fits] == [12, 20, 28]
+    assert len({fit["estimator"] for fit in stub_factory.fits}) == 3 and searcher.info()["n_fits"] == 3
+    stub_factory.fits.clear()
+    warm = NARSearcher(space="nb201", make_predictor=stub_factory, n_init=12, refit_epochs=1, **SMALL)
+    run_search(warm, synthetic_nb201, seed=0, budget=24)
+    assert [(f["n"], f["warm_start"], f["epochs"]) for f in stub_factory.fits] == \
+        [(12, False, 3), (16, True, 1), (20, True, 1)]
+    assert len({fit["estimator"] for fit in stub_factory.fits}) == 1  # one model, trained on
+
+
+def test_paper_regime_charges_only_search_labels_and_may_requery_training_rows(sparse_nb201, stub_factory):
+    searcher = NARPaperSearcher(space="nb201", make_predictor=stub_factory, train_size=40, val_size=10,
+                                iterations=4, top_n=5, candidates=20)
+    assert searcher.charged_kinds == ("search",) and NARSearcher.charged_kinds == ("train", "val", "search")
+    trace = run_search(searcher, sparse_nb201, seed=0, budget=None)
+    kinds = trace.kinds.tolist()
+    assert kinds == ["train"] * 40 + ["val"] * 10 + ["search"] * 20
+    searched = trace.rows[trace.kinds == "search"]
+    assert len(np.unique(searched)) == 20  # never twice by the search itself ...
+    # ... but 20 searches among the 10 rows outside the training set must re-query some of it.
+    assert np.isin(searched, trace.rows[:50]).sum() >= 10
+    assert stub_factory.fits == [{"estimator": stub_factory.fits[0]["estimator"], "n": 40, "n_val": 10,
+                                  "warm_start": False, "epochs": 3}]
+    assert trace.info["counted_kinds"] == ["search"] and trace.info["regime"] == "paper"
+    budgeted = run_search(NARPaperSearcher(space="nb201", make_predictor=stub_factory, train_size=40, val_size=0,
+                                           iterations=4, top_n=5, candidates=20), sparse_nb201, seed=0, budget=7)
+    assert budgeted.kinds.tolist().count("search") == 7 and "val" not in budgeted.kinds.tolist()
+
+
+def test_budget_beyond_the_space_is_clipped_with_a_warning_and_stops(sparse_nb201, stub_factory):
+    searcher = NARSearcher(space="nb201", make_predictor=stub_factory, **SMALL)
+    with pytest.warns(UserWarning, match="exceeds the 60 architectures"):
+        trace = run_search(searcher, sparse_nb201, seed=0, budget=20000)
+    assert trace.info["budget_clipped_to"] == 60 and trace.info["n_init"] == 18  # round(0.3 * 60)
+    assert len(trace.rows) <= 60 and len(np.unique(trace.rows)) == len(trace.rows)
+    assert trace.info["iterations_run"] == 11  # ceil((60 - 18) / 4) planned, then it stops
+
+
+def test_n_init_defaults_to_the_predictors_tiers(synthetic_nb201, stub_factory):
+    def n_init(cls, **params):
+        searcher = cls(space="nb201", make_predictor=stub_factory, **params)
+        searcher.start(_context(synthetic_nb201, budget=20))
+        return searcher.n_init
+
+    assert n_init(NARSearcher) == 10  # max(2 * 5 tiers, round(0.3 * 20))
+    assert n_init(NARSearcher, predictor={"n_tiers": 8}) == 16
+    assert n_init(ReNASSearcher) == 10  # no tiers: the same floor of 10
+
+
+def test_invalid_runs_fail_before_any_label(synthetic_nb201, stub_factory):
+    with pytest.raises(ValueError, match="needs a label budget"):
+        NARSearcher(space="nb201", make_predictor=stub_factory).start(_context(synthetic_nb201))
+    with pytest.raises(ValueError, match="n_init = 20 exceeds the budget of 10"):
+        NARSearcher(space="nb201", make_predictor=stub_factory, n_init=20).start(_context(synthetic_nb201, budget=10))
+    with pytest.raises(ValueError, match="cannot fill the 5 tiers"):
+        NARSearcher(space="nb201", make_predictor=stub_factory, n_init=3).start(_context(synthetic_nb201, budget=10))
+    with pytest.raises(ValueError, match="configured for nb101"):
+        NARSearcher(space="nb101", make_predictor=stub_factory).start(_context(synthetic_nb201, budget=10))
+    with pytest.raises(ValueError, match="cannot exceed the candidates"):
+        NARSearcher(space="nb201", make_predictor=stub_factory, top_n=40, candidates=32)
+    with pytest.raises(UnknownKeyError) as err:
+        NARSearcher(space="nb201", make_predictor=stub_factory, predictor={"n_tier": 3}).start(
+            _context(synthetic_nb201, budget=10))
+    assert err.value.path == ("predictor", "n_tier") and err.value.suggestion == "n_tiers"
+
+
+def test_registry_rejects_unknown_keys_with_their_path(synthetic_nb201):
+    with pytest.raises(UnknownKeyError, match="Did you mean 'top_n'") as err:
+        METHODS["nar"](synthetic_nb201, seed=0, budget=20, params={"top_m": 3})
+    assert err.value.path == ("top_m",)
+    with pytest.raises(UnknownKeyError) as err:  # the real ranker's parameters, before any fit
+        METHODS["nar_paper"](synthetic_nb201, seed=0, budget=None, params={"predictor": {"epoch": 3}})
+    assert err.value.path == ("predictor", "epoch") and err.value.suggestion == "epochs"
+    with pytest.raises(UnknownKeyError, match="n_init"):  # a budget-regime key in the paper regime
+        METHODS["nar_paper"](synthetic_nb201, seed=0, budget=None, params={"n_init": 10})
+    with pytest.raises(UnknownKeyError, match="ranker_cache"):  # a run option, not a parameter
+        METHODS["nar"](synthetic_nb201, seed=0, budget=20, params={"ranker_cache": "x"})
+    with pytest.raises(UnknownKeyError, match="ranker_cach"):
+        METHODS["nar"](synthetic_nb201, seed=0, budget=20, ranker_cach="x")
+
+
+@pytest.mark.parametrize("cls", [NARSearcher, NARPaperSearcher, ReNASSearcher])
+def test_constructor_keywords_are_the_methods_keys_and_defaults(cls, stub_factory):
+    keywords = set(inspect.signature(cls.__init__).parameters) - {"self", "space", "make_predictor", "ranker_cache"}
+    assert keywords | {"noisy"} == set(METHOD_KEYS[cls.name])
+    for space in ("nb101", "nb201"):  # the constructor's defaults are resolve's
+        assert cls(space=space, make_predictor=stub_factory).settings == resolve(cls.name, space, {})
+
+
+@pytest.mark.slow
+def test_budget_beyond_nb201_is_clipped_and_the_run_ends(synthetic_nb201, stub_factory):
+    """Issue "budget 20000 on NB201 hangs": clipped to the 15,625 architectures, the run ends
+    after its planned iterations (the last ones find fewer than top_n unlabelled candidates)."""
+    searcher = NARSearcher(space="nb201", make_predictor=stub_factory, refit_every=50)
+    with pytest.warns(UserWarning, match="exceeds the 15625 architectures"):
+        trace = run_search(searcher, synthetic_nb201, seed=0, budget=20000)
+    assert trace.info["budget_clipped_to"] == 15625 and trace.info["iterations_run"] == 2188  # ceil(10937 / 5)
+    assert len(np.unique(trace.rows)) == len(trace.rows) <= 15625
