@@ -8,12 +8,11 @@ keeps it for its next tasks.
 """
 from __future__ import annotations
 
-import inspect
 import time
 import traceback
 from typing import Any, Callable, Dict, Iterable, Optional, Tuple
 
-from ..baselines.registry import get_method, why_unavailable
+from ..baselines.registry import SEARCHERS, get_method, why_unavailable
 from ..benchmarks.load import encode_rows, load_benchmark
 from .executors import Outcome
 from .harness import Task
@@ -52,7 +51,7 @@ def _search(task: Task) -> Dict[str, Any]:
     bench = cached_benchmark(key["space"], key["dataset"], key["source"], options.get("data_dir"))
     run = get_method(key["method"])
     extra = {}
-    if options.get("ranker_cache") and "ranker_cache" in inspect.signature(run).parameters:
+    if options.get("ranker_cache") and "ranker_cache" in SEARCHERS[key["method"]][1]:
         extra["ranker_cache"] = options["ranker_cache"]  # fitted rankers shared by runs that fit the same
     trace = run(bench, seed=key["seed"], budget=key["budget"], params=dict(key["params"]), progress=False, **extra)
     return {"bench_source": bench.source, "trace": trace.to_dict()}

@@ -9,6 +9,7 @@ from naslib_nar.experiments.evaluate_cmd import evaluate_predictor
 pytestmark = pytest.mark.data
 
 
+@pytest.mark.slow
 def test_nar_beats_a_random_ranking_on_real_nb201(data_dir, tmp_path):
     result = evaluate_predictor(space="nb201", dataset="cifar10", train_size=300, val_size=50, test_size=3000,
                                 seeds=[0], predictor_params={"preset": "fast", "epochs": 15}, data_dir=str(data_dir),

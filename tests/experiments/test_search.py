@@ -34,6 +34,8 @@ def test_search_command_runs_a_grid_and_resumes(tmp_path, capsys):
     assert cell["seeds"] == [3] and cell["queries"]["mean"] == 4  # the paper regime counts search queries only
     assert cell["labels_total"]["mean"] == 60 + 20 + 4
     assert "94.33 ± 0.05 (94.37)" in result["table"]
+    # both variants fit the same ranker (same seed and predictor): it is kept in OUT/rankers for reuse
+    assert len(list((out / "rankers").glob("*.pt"))) >= 1
     text = (out / "search.md").read_text()
     assert "validation accuracy" in text and "protocol (b)" in text.lower()
     assert (out / "best_so_far_cifar10_a.png").is_file() and (out / "best_so_far_cifar10_b.png").is_file()
