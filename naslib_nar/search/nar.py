@@ -119,7 +119,7 @@ class _NARSearch(Searcher):
             self.proposer.set_ranker(self._fit())
             self._fitted = True
         while self.proposer.iteration < self.proposer.iterations:
-            rows = self.proposer.select(min(self.settings.top_n, n), self._exclude())
+            rows = self.proposer.select(min(self.settings.top_n, n), self._exclude(), self._parents())
             if len(rows):
                 return Ask(rows, "search")
         return _empty()
@@ -162,6 +162,10 @@ class _NARSearch(Searcher):
 
     def _regime_info(self) -> Dict[str, Any]:
         return {}
+
+    def _parents(self) -> Optional[np.ndarray]:
+        """Rows whose neighbourhoods join the candidates (None: sampled candidates only)."""
+        return None
 
 
 class NARPaperSearcher(_NARSearch):
@@ -227,7 +231,8 @@ class NARSearcher(_NARSearch):
                  zeta_ops: float = DEFAULT_ZETA_OPS, alpha: float = DEFAULT_SMOOTHING,
                  noise_level: Optional[float] = DEFAULT_NOISE_LEVEL, update_tier_embeddings: bool = False,
                  predictor: Optional[Mapping[str, Any]] = None, n_init: Optional[int] = None, refit_every: int = 1,
-                 refit_epochs: Optional[int] = None, ranker_cache: Optional[PathLike] = None) -> None:
+                 refit_epochs: Optional[int] = None, neighbours: int = 0,
+                 ranker_cache: Optional[PathLike] = None) -> None:
         self._configure(space, make_predictor, ranker_cache, keywords_of(locals()))
 
     def _plan(self, context: SearchContext) -> int:
@@ -277,6 +282,14 @@ class NARSearcher(_NARSearch):
 
     def _exclude(self) -> np.ndarray:
         return self.labelled("train", "search")
+
+    def _parents(self) -> Optional[np.ndarray]:
+        """The ``neighbours`` best labelled rows by observed validation accuracy."""
+        m = self.settings.neighbours
+        if m == 0:
+            return None
+        rows, values = self.labelled("train", "search"), self.observed("train", "search")
+        return rows[np.argsort(-values, kind="stable")[:m]]
 
     def _regime_info(self) -> Dict[str, Any]:
         return {"n_init": self.n_init}

@@ -37,7 +37,7 @@ _SHARED = ("candidates", "top_n", "random_fraction", "reuse", "max_trials", "sta
            "update_tier_embeddings", "predictor", "noisy")
 METHOD_KEYS = {
     "nar_paper": _SHARED + ("iterations", "train_size", "val_size"),
-    "nar": _SHARED + ("n_init", "refit_every", "refit_epochs"),
+    "nar": _SHARED + ("n_init", "refit_every", "refit_epochs", "neighbours"),
     "renas": ("candidates", "top_n", "predictor", "noisy", "n_init", "refit_every"),
 }
 #: Parameters whose default depends on the space; None (or leaving them out) takes it.
@@ -71,6 +71,7 @@ class SearchSettings:
     n_init: Optional[int] = None
     refit_every: int = 1
     refit_epochs: Optional[int] = None
+    neighbours: int = 0
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
@@ -98,7 +99,7 @@ def resolve(method: str, space: str, params: Optional[Mapping[str, Any]]) -> Sea
     if values.get("predictor") is None:
         values["predictor"] = {}
     ints = {"candidates": 1, "top_n": 1, "reuse": 1, "max_trials": 1, "beta": 2, "iterations": 1,
-            "train_size": 2, "val_size": 0, "refit_every": 1}
+            "train_size": 2, "val_size": 0, "refit_every": 1, "neighbours": 0}
     for name, low in ints.items():
         check_param(name, values.get(name, low), int, owner=owner, min_val=low)
     check_param("n_init", values.get("n_init"), int, owner=owner, min_val=2, allow_none=True)

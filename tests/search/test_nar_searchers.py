@@ -160,3 +160,24 @@ def test_budget_beyond_nb201_is_clipped_and_the_run_ends(synthetic_nb201, stub_f
         trace = run_search(searcher, synthetic_nb201, seed=0, budget=20000)
     assert trace.info["budget_clipped_to"] == 15625 and trace.info["iterations_run"] == 2188  # ceil(10937 / 5)
     assert len(np.unique(trace.rows)) == len(trace.rows) <= 15625
+
+
+def test_neighbour_candidates_are_the_best_labelled_rows_neighbourhoods(synthetic_nb201, stub_factory):
+    searcher = NARSearcher(space="nb201", make_predictor=stub_factory, n_init=12, neighbours=2, **SMALL)
+    searcher.start(_context(synthetic_nb201, budget=40))
+    values = synthetic_nb201.metric("val_acc")
+    first = searcher.ask(40)
+    searcher.tell(first, values[first.rows])
+    parents = searcher._parents()
+    np.testing.assert_array_equal(parents, first.rows[np.argsort(-values[first.rows])[:2]])
+    near = searcher.proposer.neighbour_rows(parents)
+    archs = synthetic_nb201.archs
+    assert len(near) == 48  # 24 one-edge neighbours each on the full NB201
+    changed = [(archs[near[24 * i:24 * (i + 1)]] != archs[parent]).sum(axis=1) for i, parent in enumerate(parents)]
+    assert all((edges == 1).all() for edges in changed)
+    ask = searcher.ask(4)
+    info = searcher.info()
+    eligible_near = len(np.setdiff1d(near, first.rows))
+    assert info["neighbour_candidates"] == eligible_near and 0 <= info["neighbour_picks"] <= len(ask)
+    off = NARSearcher(space="nb201", make_predictor=stub_factory, n_init=12, **SMALL)  # neighbours=0: none
+    assert off._parents() is None
