@@ -60,7 +60,9 @@ def check_param(
     if choices is not None:
         options = list(choices)
         if value not in options:
-            raise ValueError(f"{where} must be one of {options}. Got {value!r} instead.")
+            close = closest(value, [str(o) for o in options]) if isinstance(value, str) else None
+            hint = f" Did you mean {close!r}?" if close else ""
+            raise ValueError(f"{where} must be one of {options}. Got {value!r} instead.{hint}")
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         if not np.isfinite(value):
             raise ValueError(f"{where} must be finite. Got {value!r} instead.")

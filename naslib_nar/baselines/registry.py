@@ -18,7 +18,7 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
-from .._validation import check_keys
+from .._validation import UnknownKeyError, check_keys, check_param
 from ..ranker import NeuralArchitectureRanker
 from ..search.nar import NARPaperSearcher, NARSearcher
 from ..search.runner import run_search
@@ -33,7 +33,8 @@ from .random_search import RandomSearcher
 from .renas import ReNASPredictor
 from .renas_search import ReNASSearcher
 
-__all__ = ["PREDICTORS", "METHODS", "make_predictor", "get_method", "why_unavailable"]
+__all__ = ["PREDICTORS", "METHODS", "make_predictor", "get_method", "why_unavailable", "check_method_params",
+           "check_predictor_params"]
 
 #: Predictor name -> estimator class (scikit-learn style, constructed with keywords).
 PREDICTORS: Dict[str, type] = {"nar": NeuralArchitectureRanker, "renas": ReNASPredictor}
@@ -101,20 +102,22 @@ def _runner(name: str, searcher_class: type, options: Tuple[str, ...] = ()) -> C
 #: Run options of NAR's searchers (a folder of fitted predictors).
 NAR_OPTIONS = ("ranker_cache",)
 
-#: Method name -> run function. "nar" is the budget regime (all labels counted, ranker
-#: re-fitted as labels arrive); "nar_paper" the paper's regime (training labels apart,
-#: 50*n search queries); "renas" the budget regime with the ReNAS predictor.
-METHODS: Dict[str, Callable[..., Any]] = {
-    "nar": _runner("nar", NARSearcher, NAR_OPTIONS),
-    "nar_paper": _runner("nar_paper", NARPaperSearcher, NAR_OPTIONS),
-    "renas": _runner("renas", ReNASSearcher, NAR_OPTIONS),
-    "random_search": _runner("random_search", RandomSearcher),
-    "evolution": _runner("evolution", EvolutionSearcher),
-    "bananas": _runner("bananas", BananasSearcher),
-    "npenas": _runner("npenas", NpenasSearcher),
-    "ls": _runner("ls", LocalSearcher),
-    "bohb": _runner("bohb", bohb.BOHBSearcher),
+#: Method name -> (searcher class, run options). "nar" is the budget regime (all labels
+#: counted, ranker re-fitted as labels arrive); "nar_paper" the paper's regime (training
+#: labels apart, 50*n search queries); "renas" the budget regime with the ReNAS predictor.
+SEARCHERS: Dict[str, Tuple[type, Tuple[str, ...]]] = {
+    "nar": (NARSearcher, NAR_OPTIONS),
+    "nar_paper": (NARPaperSearcher, NAR_OPTIONS),
+    "renas": (ReNASSearcher, NAR_OPTIONS),
+    "random_search": (RandomSearcher, ()),
+    "evolution": (EvolutionSearcher, ()),
+    "bananas": (BananasSearcher, ()),
+    "npenas": (NpenasSearcher, ()),
+    "ls": (LocalSearcher, ()),
+    "bohb": (bohb.BOHBSearcher, ()),
 }
+#: Method name -> ``run(bench, *, seed, budget, params, progress, **options)``.
+METHODS: Dict[str, Callable[..., Any]] = {name: _runner(name, cls, options) for name, (cls, options) in SEARCHERS.items()}
 
 
 def get_method(name: str) -> Callable[..., Any]:
@@ -140,3 +143,53 @@ def why_unavailable(name: str, space: str) -> Optional[str]:
     except (ImportError, NotImplementedError) as exc:
         return str(exc)
     return None
+
+
+def predictor_params(name: str) -> List[str]:
+    """The parameters a config may set for predictor ``name`` (its constructor's keywords,
+    less those the experiment sets itself)."""
+    if name not in PREDICTORS:
+        raise ValueError(f"Unknown predictor {name!r}. Available: {sorted(PREDICTORS)}.")
+    return [p for p in inspect.signature(PREDICTORS[name].__init__).parameters
+            if p != "self" and p not in RESERVED_PREDICTOR_PARAMS]
+
+
+def check_predictor_params(name: str, space: str, dataset: str, params: Optional[Mapping[str, Any]]) -> None:
+    """Reject unknown keys (:class:`~naslib_nar._validation.UnknownKeyError`, with the
+    closest valid name) and bad values of predictor ``name``'s ``params``.
+
+    Values are checked by the estimator's own parameter check, the one ``fit`` runs.
+    """
+    check_keys(params if params is not None else {}, predictor_params(name), owner=f"predictor {name!r}")
+    make_predictor(name, space=space, dataset=dataset, seed=0, params=dict(params or {}))._check_params()
+
+
+def check_method_params(name: str, *, space: str, dataset: str, budget: Optional[int],
+                        params: Optional[Mapping[str, Any]]) -> None:
+    """Reject what a run of method ``name`` on ``space`` would reject in ``params`` and
+    ``budget`` before its first label: unknown keys (:class:`UnknownKeyError`, with the
+    closest valid name and the key's path, e.g. ``predictor.n_tier``) and bad values,
+    the predictor's too (the searcher is built exactly as a run builds it)."""
+    get_method(name)
+    owner = f"search method {name!r}"
+    if params is not None and not isinstance(params, Mapping):
+        raise TypeError(f"The parameters of {owner} must be a mapping of names to values. Got "
+                        f"{params!r} ({type(params).__name__}) instead.")
+    searcher_class, options = SEARCHERS[name]
+    params = dict(params or {})
+    valid = [key for key in searcher_params(searcher_class) if key not in options]
+    check_keys(params, valid + list(RUNNER_PARAMS), owner=owner)
+    check_param("noisy", params.pop("noisy", True), bool, owner=owner)
+    if budget is None and searcher_class.needs_budget:
+        raise ValueError(f"{owner} is the budget regime: every label counts, so it needs a label budget "
+                         "(e.g. budget: 100).")
+    check_param("budget", budget, int, owner=owner, min_val=1, allow_none=True)
+    searcher = build_searcher(searcher_class, space, params, owner=owner)
+    predictor = getattr(searcher, "predictor_name", None)
+    if predictor is None:
+        return
+    try:
+        check_predictor_params(predictor, space, dataset, searcher.settings.predictor)
+    except UnknownKeyError as exc:
+        raise UnknownKeyError(exc.key, exc.valid, owner=f"predictor {predictor!r}",
+                              path=("predictor",) + exc.path[:-1]) from None

@@ -93,10 +93,8 @@ class ReNASPredictor(RankingEstimator):
 
     Parameters
     ----------
-    space : {"nb101", "nb201"} or None
-        Search space; inferred from the training architectures when None.
-    dataset : str
-        NB201 dataset whose input resolution sets the cell FLOPs in the features.
+    space, dataset, random_state, progress
+        As for :class:`~naslib_nar.ranker.NeuralArchitectureRanker` (the shared base's).
     epochs : int
         Training epochs (paper: 200).
     batch_size : int
@@ -112,11 +110,6 @@ class ReNASPredictor(RankingEstimator):
         Margin of the hinge loss (unused by the logistic loss).
     device : {"cpu", "auto", "cuda"}
         CPU by default: the network is small and a GPU round trip costs more than it saves.
-    random_state : int or None
-        Seeds the initial weights and the shuffling; same seed, thread count and
-        hardware give the same model.
-    progress : bool
-        Show a tqdm progress bar while fitting.
     """
 
     _format = "naslib_nar.ReNASPredictor"

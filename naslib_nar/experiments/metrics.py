@@ -44,10 +44,3 @@ def ranking_metrics(pred: np.ndarray, truth: np.ndarray, ks: Iterable[int] = (10
     out["top_1pct_overlap"] = top_k_overlap(pred, truth, max(1, len(pred) // 100))
     return out
 
-
-def summarise(values: Sequence[float]) -> Dict[str, object]:
-    """{"mean", "std", "per_seed"} with the population std (ddof=0) over seeds."""
-    arr = np.asarray(list(values), dtype=np.float64)
-    return {"mean": float(np.nanmean(arr)) if arr.size else float("nan"),
-            "std": float(np.nanstd(arr)) if arr.size else float("nan"),
-            "per_seed": [float(v) for v in arr]}

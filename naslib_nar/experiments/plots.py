@@ -10,10 +10,12 @@ from .._io import atomic_save_with
 
 
 def _pyplot():
-    import matplotlib
+    """matplotlib, headless; imported only when a figure is drawn (it is slow to import and
+    the commands, the config checks and the workers never need it otherwise)."""
+    import matplotlib  # heavy: lazy on purpose
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # heavy: lazy on purpose
 
     return plt
 

@@ -1,120 +1,77 @@
-"""From stored search traces to the numbers a search reports: both protocols, over seeds.
+"""The files ``naslib-nar search`` writes, from the stored runs only (numbers: :mod:`.report`).
 
-Everything here is computed from :class:`~naslib_nar.search.trace.SearchTrace` objects and
-the benchmark, never from what a method says about itself (SPEC §4):
+* ``OUT/search.json``: for one (variant, dataset), the keys ``protocol_a``, ``protocol_b``
+  (each with ``accuracy`` / ``test_acc`` / ``val_acc`` / ``rank_permille`` as
+  ``{mean, std, best, per_seed}``), ``queries``, ``wall_seconds``, ``config`` and
+  ``traces``; for a grid, ``config`` and ``cells`` (one such summary per variant and
+  dataset, without traces) and the markdown ``table``;
+* ``OUT/search.md``: the same in words, beside the paper's numbers when the config has them;
+* ``OUT/best_so_far_<dataset>_<a|b>.png``: best-so-far accuracy against counted labels.
 
-* protocol (a), NASLib's: the counted label with the best *observed* validation accuracy
-  is the incumbent; its truth accuracy is reported;
-* protocol (b), the paper's: the best truth accuracy among the counted labels.
-
-"Truth" is :func:`naslib_nar.benchmarks.load.truth_metric`: test accuracy where the data
-has it for every labelled architecture (NB201 from the shared tables), validation
-accuracy otherwise (NB101's labelled subspace, the embedded NB201 data), and every output
-says which. Ranks are per-mille of the labelled architectures (1 = best, so the optimum of
-NB201's 15,625 has rank 0.064). The counted labels are the search queries in the paper's
-regime and all labels in the budget regime (``trace.info['counted_kinds']``).
+A run counts the labels its trace names (``info['counted_kinds']``: the search queries in
+the paper's regime, every label in the budget regime).
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-import numpy as np
+from .._io import atomic_write_json, atomic_write_text
+from ..benchmarks.load import truth_metric
+from ..search.trace import SearchTrace
+from . import plots
+from .config import SearchConfig, Variant
+from .harness import Task
+from .report import (
+    PROTOCOLS,
+    best_so_far_curve,
+    fmt_best,
+    optimum,
+    run_record,
+    summarise_runs,
+    truth_label,
+)
+from .tasks import cached_benchmark
 
-from ..search.trace import SearchTrace, best_so_far, first_hit, incumbent
-from .plots import curves as plot_curves
-
-PROTOCOLS = {"a": "NASLib: the query with the best observed validation accuracy",
-             "b": "paper: the best accuracy among the queries"}
-
-
-def _kinds(trace: SearchTrace) -> Optional[List[str]]:
-    return trace.info.get("counted_kinds")
-
-
-def run_record(trace: SearchTrace, bench: Any, truth: str) -> Dict[str, Any]:
-    """Both protocols and the accounting of one run."""
-    kinds = _kinds(trace)
-    record: Dict[str, Any] = {"seed": trace.seed, "method": trace.method}
-    for protocol in PROTOCOLS:
-        inc = incumbent(trace, bench, truth, protocol, kinds)
-        test = bench.metric("test_acc")[inc["row"]] if "test_acc" in bench.metric_names else float("nan")
-        record[f"protocol_{protocol}"] = {"row": inc["row"], "accuracy": inc[truth], "val_acc": inc["val_acc"],
-                                          "test_acc": float(test), "rank_permille": inc["rank_permille"]}
-    info = trace.info
-    record.update({
-        "queries": int(trace.counted(kinds).size), "labels_total": int(len(trace.rows)),
-        "labels_by_kind": {k: int(np.sum(trace.kinds == k)) for k in ("train", "val", "search")},
-        "wall_seconds": float(trace.wall_seconds),
-        "first_hit_truth_optimum": first_hit(trace, bench.best_rows(truth), kinds),
-        "first_hit_val_optimum": first_hit(trace, bench.best_rows("val_acc"), kinds),
-    })
-    for key in ("n_scored", "accepted", "accepted_late", "given_up", "unlabelled_resampled", "t1_fallback_picks",
-                "fit_seconds", "n_fits"):
-        if key in info:
-            record[key] = info[key]
-    return record
+Results = Sequence[Tuple[Task, Mapping[str, Any]]]
 
 
-def _summary(values: Sequence[float]) -> Dict[str, Any]:
-    """mean, population std, best and per-seed values; NaN if any seed has none (never a partial mean)."""
-    arr = np.asarray(list(values), dtype=np.float64)
-    if arr.size == 0 or not np.all(np.isfinite(arr)):
-        return {"mean": float("nan"), "std": float("nan"), "best": float("nan") if not np.isfinite(arr).any()
-                else float(np.nanmax(arr)), "per_seed": arr.tolist()}
-    return {"mean": float(arr.mean()), "std": float(arr.std()), "best": float(arr.max()), "per_seed": arr.tolist()}
+def _cell(cfg: SearchConfig, variant: Variant, dataset: str, results: Results) -> Optional[Dict[str, Any]]:
+    here = [r for t, r in results if t.key["variant"] == variant.name and t.key["dataset"] == dataset]
+    traces = [SearchTrace.from_dict(dict(r["trace"])) for r in here]
+    if not traces:
+        return None
+    bench = cached_benchmark(cfg.space, dataset, cfg.source, cfg.data_dir)
+    truth = truth_metric(bench)
+    summary = summarise_runs([run_record(tr, bench, truth, tr.info.get("counted_kinds")) for tr in traces], truth)
+    summary.update({"variant": variant.name, "method": variant.method, "dataset": dataset, "budget": variant.budget,
+                    "params": variant.params, "source": bench.source, "optimum": optimum(bench, truth),
+                    "missing_seeds": len(cfg.seeds) - len(traces)})
+    return {"summary": summary, "traces": traces, "bench": bench}
 
 
-def summarise_runs(records: Sequence[Mapping[str, Any]], truth: str) -> Dict[str, Any]:
-    """Mean +- std (population) and best over seeds, per protocol.
-
-    ``test_acc`` is the incumbent's test accuracy (NaN where the data has none);
-    ``accuracy`` is the truth metric named by ``metric``, the number to read.
-    """
-    out: Dict[str, Any] = {"metric": truth, "seeds": [r["seed"] for r in records]}
-    for protocol, meaning in PROTOCOLS.items():
-        key = f"protocol_{protocol}"
-        out[key] = {"meaning": meaning, "metric": truth}
-        for field in ("accuracy", "test_acc", "val_acc"):
-            out[key][field] = _summary([r[key][field] for r in records])
-        ranks = [r[key]["rank_permille"] for r in records]
-        out[key]["rank_permille"] = {**_summary(ranks), "best": float(np.min(ranks))}
-    for field in ("queries", "labels_total", "wall_seconds", "n_scored", "accepted_late", "unlabelled_resampled",
-                  "given_up"):
-        if all(field in r for r in records):
-            out[field] = _summary([r[field] for r in records])
-    for field in ("first_hit_truth_optimum", "first_hit_val_optimum"):
-        hits = [r[field] for r in records]
-        out[field] = {"found": int(sum(h is not None for h in hits)), "runs": len(hits), "per_seed": hits}
-    return out
+def _paper_text(numbers: Optional[List[Optional[float]]]) -> str:
+    if not numbers or numbers[0] is None:
+        return ""
+    mean, std, best = numbers
+    return f"{mean:.2f}" + (f" ± {std:.2f}" if std is not None else "") + (f" ({best:.2f})" if best is not None else "")
 
 
-def curves(traces: Sequence[SearchTrace], bench: Any, truth: str, protocol: str) -> List[np.ndarray]:
-    """Best-so-far truth accuracy after each counted label, one array per run."""
-    return [best_so_far(tr, bench, truth, protocol, _kinds(tr)) for tr in traces]
-
-
-def plot_best_so_far(series: Mapping[str, Sequence[np.ndarray]], path: Path, *, truth: str, protocol: str,
-                     title: str, optimum: Optional[float]) -> Path:
-    return plot_curves(dict(series), path, xlabel="counted labels (queries)",
-                       ylabel=f"best so far: {truth} (protocol {protocol})", title=title, hline=optimum)
-
-
-def fmt(summary: Mapping[str, Any], digits: int = 2) -> str:
-    """'94.33 ± 0.05 (best 94.37)' or 'n/a'."""
-    if not np.isfinite(summary.get("mean", float("nan"))):
-        return "n/a"
-    return f"{summary['mean']:.{digits}f} ± {summary['std']:.{digits}f} (best {summary['best']:.{digits}f})"
-
-
-def truth_label(truth: str, space: str) -> str:
-    """Plain words for what the accuracies are."""
-    if truth == "test_acc":
-        return "test accuracy"
-    if space == "nb101":
-        return ("validation accuracy (single 108-epoch run) on NB101's labelled subspace: test accuracy exists for "
-                "53 cells only; ranks are within the labelled cells")
-    return "validation accuracy (this data has no test accuracy)"
+def grid_table(cfg: SearchConfig, cells: List[Dict[str, Any]]) -> str:
+    """Variants x datasets beside the paper's numbers (paper numbers are protocol (b))."""
+    lines = ["| variant | dataset | ours (b) mean ± std (best) | ours (a) mean ± std (best) | paper (b) | "
+             "queries | wall s |", "|---|---|---|---|---|---|---|"]
+    for cell in cells:
+        s = cell["summary"]
+        lines.append(f"| {s['variant']} | {s['dataset']} | {fmt_best(s['protocol_b']['accuracy'])} | "
+                     f"{fmt_best(s['protocol_a']['accuracy'])} | "
+                     f"{_paper_text(cfg.paper.get(s['variant'], {}).get(s['dataset']))} | "
+                     f"{s['queries']['mean']:.0f} | {s['wall_seconds']['mean']:.1f} |")
+    for dataset in cfg.datasets:
+        ours = next((c["summary"]["optimum"] for c in cells if c["summary"]["dataset"] == dataset), float("nan"))
+        lines.append(f"| optimum | {dataset} | {ours:.2f} | | {_paper_text(cfg.paper.get('optimum', {}).get(dataset))} "
+                     "| | |")
+    return "\n".join(lines) + "\n"
 
 
 def cell_markdown(title: str, summary: Mapping[str, Any], space: str) -> str:
@@ -124,7 +81,7 @@ def cell_markdown(title: str, summary: Mapping[str, Any], space: str) -> str:
              "| protocol | accuracy (mean ± std, best) | rank ‰ (mean, best) |", "|---|---|---|"]
     for protocol, meaning in PROTOCOLS.items():
         p = summary[f"protocol_{protocol}"]
-        lines.append(f"| ({protocol}) {meaning} | {fmt(p['accuracy'])} | {p['rank_permille']['mean']:.3f}, "
+        lines.append(f"| ({protocol}) {meaning} | {fmt_best(p['accuracy'])} | {p['rank_permille']['mean']:.3f}, "
                      f"{p['rank_permille']['best']:.3f} |")
     lines.append("")
     extras = [("queries counted", "queries", 0), ("labels in total", "labels_total", 0),
@@ -144,3 +101,47 @@ def cell_markdown(title: str, summary: Mapping[str, Any], space: str) -> str:
         lines.append("- NB101: only labelled cells can be queried; sampled cells without a label were resampled "
                      "(counted above)")
     return "\n".join(lines) + "\n"
+
+
+def write_report(cfg: SearchConfig, out: Path, results: Results,
+                 failures: Sequence[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
+    """Write search.json, search.md and the plots from the stored runs (None if there are none)."""
+    cells = [c for v in cfg.grid for d in cfg.datasets for c in [_cell(cfg, v, d, results)] if c is not None]
+    if not cells:
+        return None
+    failures = [dict(f) for f in failures]
+    truths = {c["summary"]["dataset"]: c["summary"]["metric"] for c in cells}
+    head = [f"# NAR search: {cfg.space}, {', '.join(cfg.datasets)}", ""]
+    if cfg.description:
+        head += [cfg.description, ""]
+    head += [f"Seeds {list(cfg.seeds)}; data: {cells[0]['summary']['source']}. Accuracies are "
+             f"{'; '.join(f'{d}: {truth_label(t, cfg.space)}' for d, t in truths.items())}. Protocol (a): the "
+             "query with the best observed validation accuracy; protocol (b): the best accuracy among the queries "
+             "(the paper's numbers are protocol (b), test accuracy). Counted labels: search queries in the paper "
+             "regime (nar_paper), all labels in the budget regime (nar, renas).", ""]
+    if failures:
+        head += [f"**{len(failures)} run(s) failed**: " + "; ".join(f"{f['run']}: {f['reason']}" for f in failures), ""]
+    table = grid_table(cfg, cells)
+    body = [cell_markdown(f"{c['summary']['variant']} on {c['summary']['dataset']}", c["summary"], cfg.space)
+            for c in cells]
+    atomic_write_text(out / "search.md", "\n".join(head) + "\n" + table + "\n" + "\n".join(body))
+    for dataset in cfg.datasets:
+        here = [c for c in cells if c["summary"]["dataset"] == dataset]
+        for protocol in PROTOCOLS:
+            if here:
+                series = {c["summary"]["variant"]: [best_so_far_curve(tr, c["bench"], truths[dataset], protocol,
+                                                                      tr.info.get("counted_kinds"))
+                                                    for tr in c["traces"]] for c in here}
+                plots.curves(series, out / f"best_so_far_{dataset}_{protocol}.png",
+                             xlabel="counted labels (queries)",
+                             ylabel=f"best so far: {truths[dataset]} (protocol {protocol})",
+                             title=f"{cfg.space} {dataset}: best so far, protocol ({protocol})",
+                             hline=here[0]["summary"]["optimum"])
+    config = cfg.to_dict()
+    if len(cells) == 1 and not cfg.is_grid:
+        result = {**cells[0]["summary"], "config": config, "failures": failures,
+                  "traces": [tr.to_dict() for tr in cells[0]["traces"]]}
+    else:
+        result = {"config": config, "failures": failures, "cells": [c["summary"] for c in cells], "table": table}
+    atomic_write_json(out / "search.json", result)
+    return result

@@ -9,7 +9,10 @@ torch) are imported when an adapter is first used.
   ``dataset_api`` objects (NASLib's own files when present, else built from our tables).
 * :func:`make_search_space`: NASLib's NB101/NB201 spaces with cheap clones.
 * :mod:`~naslib_nar.naslib.convert`: NASLib graphs <-> our architecture arrays (no NASLib import).
-* :mod:`~naslib_nar.naslib.runners`: ``python -m naslib_nar.runners.nas`` / ``.predictors``.
+* :mod:`~naslib_nar.naslib.runners`: ``python -m naslib_nar.runners.nas`` / ``.predictors``, with
+  :mod:`~naslib_nar.naslib.registry` (optimizers and predictors by name),
+  :mod:`~naslib_nar.naslib.runner_config` (config checks) and :mod:`~naslib_nar.naslib.reports`
+  (summary and table), none of which imports NASLib.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ _LOCATIONS = {
     "get_dataset_api": ".dataset_api", "nb201_dataset_api": ".dataset_api", "nb101_dataset_api": ".dataset_api",
     "restrict_nb101_api": ".dataset_api",
     "make_search_space": ".search_spaces",
-    "OPTIMIZERS": ".runners", "PREDICTORS": ".runners",
+    "OPTIMIZERS": ".registry", "PREDICTORS": ".registry",
 }
 
 

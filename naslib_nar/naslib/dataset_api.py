@@ -30,22 +30,21 @@ and ``query`` never meets an unknown hash.
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 
 from .._validation import check_param
 from ..benchmarks import load_nb101, load_nb201, naslib_files
-from ..spaces.datasets import check_dataset
+from ..spaces.datasets import NASLIB_DATASET_NAMES, check_dataset, check_space_dataset
 from ..spaces.nb101 import NB101Space
 from ..spaces.nb201 import NB201Space
+from .convert import space_of
 
-__all__ = ["get_dataset_api", "nb201_dataset_api", "nb101_dataset_api", "restrict_nb101_api", "naslib_dataset_name",
-           "SOURCES"]
+__all__ = ["get_dataset_api", "nb201_dataset_api", "nb101_dataset_api", "nb101_statistics", "restrict_nb101_api",
+           "naslib_dataset_name", "SOURCES"]
 
 SOURCES = ("auto", "naslib", "shared", "embedded")
-#: naslib_nar dataset name -> NASLib's spelling.
-_NASLIB_DATASET = {"cifar10": "cifar10", "cifar100": "cifar100", "imagenet16": "ImageNet16-120"}
 NB201_EPOCHS = 200
 NB101_EPOCHS = 108
 _NAN_CURVE = (float("nan"),) * NB201_EPOCHS
@@ -53,17 +52,7 @@ _NAN_CURVE = (float("nan"),) * NB201_EPOCHS
 
 def naslib_dataset_name(dataset: str) -> str:
     """'ImageNet16-120' for any spelling of it; 'cifar10' / 'cifar100' unchanged."""
-    return _NASLIB_DATASET[check_dataset(dataset, "naslib_dataset_name")]
-
-
-def _space(search_space: str) -> str:
-    names = {"nasbench201": "nb201", "nb201": "nb201", "nasbench101": "nb101", "nb101": "nb101"}
-    if search_space not in names:
-        raise ValueError(
-            f"get_dataset_api builds apis for 'nasbench101' and 'nasbench201'. Got {search_space!r}; "
-            "use naslib.utils.get_dataset_api for NASLib's other benchmarks."
-        )
-    return names[search_space]
+    return NASLIB_DATASET_NAMES[check_dataset(dataset, "naslib_dataset_name")]
 
 
 def get_dataset_api(
@@ -81,11 +70,8 @@ def get_dataset_api(
     files; ``'shared'`` / ``'embedded'`` build ours from that source. Our apis carry an extra
     ``'naslib_nar'`` entry describing their provenance (NASLib ignores it).
     """
-    space = _space(search_space)
+    space, ds = check_space_dataset(space_of(search_space), dataset, "get_dataset_api")
     check_param("source", source, str, owner="get_dataset_api", choices=SOURCES)
-    ds = check_dataset(dataset, "get_dataset_api")
-    if space == "nb101" and ds != "cifar10":
-        raise ValueError(f"NAS-Bench-101 has CIFAR-10 results only; got dataset={dataset!r}.")
     if source in ("auto", "naslib"):
         name = naslib_files.NB101_FILE if space == "nb101" else naslib_files.NB201_FILES[ds]
         try:
@@ -94,10 +80,10 @@ def get_dataset_api(
             if source == "naslib":
                 raise
         else:
-            from naslib.utils import get_dataset_api as naslib_get_dataset_api
+            from naslib.utils import get_dataset_api as naslib_get_dataset_api  # NASLib itself, on use
 
             ss = "nasbench101" if space == "nb101" else "nasbench201"
-            return naslib_get_dataset_api(ss, _NASLIB_DATASET[ds])
+            return naslib_get_dataset_api(ss, NASLIB_DATASET_NAMES[ds])
         source = "auto"
     if space == "nb101":
         if source == "embedded":
@@ -147,11 +133,22 @@ def nb201_dataset_api(
 # ---------------------------------------------------------------------- NAS-Bench-101
 def nb101_dataset_api(*, source: str = "auto", data_dir: Optional[str] = None, bench: Any = None) -> Dict[str, Any]:
     """NASLib's NB101 api (``{'api', 'nb101_data'}``) over the labelled cells of our table."""
-    import naslib.utils.nb101_api as nb101_api
+    import naslib.utils.nb101_api as nb101_api  # NASLib itself (its NASBench class), on use
 
     if bench is None:
         check_param("source", source, str, owner="nb101_dataset_api", choices=("auto", "shared", "naslib"))
         bench = load_nb101(source=source, data_dir=data_dir)
+    fixed, computed = nb101_statistics(bench)
+    return {"api": nb101_api, "nb101_data": _labelled_nasbench_class(nb101_api)(fixed, computed, bench.source),
+            "naslib_nar": {"source": bench.source, "cells": len(fixed)}}
+
+
+def nb101_statistics(bench: Any) -> Tuple[Dict[str, dict], Dict[str, dict]]:
+    """``(fixed_statistics, computed_statistics)`` of NASLib's ``NASBench`` from an NB101 table.
+
+    Keyed by the official cell hash; one record per cell with a validation accuracy (see the
+    module docstring for the three 108-epoch runs). Cells without one are left out.
+    """
     if bench.space != "nb101":
         raise ValueError(f"nb101_dataset_api needs an NB101 benchmark; got a {bench.space} one.")
     val_runs = bench.seed_metrics.get("val_acc")
@@ -172,8 +169,7 @@ def nb101_dataset_api(*, source: str = "auto", data_dir: Optional[str] = None, b
         fixed[hashes[row]] = {"module_adjacency": spec["matrix"], "module_operations": spec["ops"],
                               "trainable_parameters": int(params[row])}
         computed[hashes[row]] = {NB101_EPOCHS: [_run(v, t, seconds) for v, t in _three(runs_val, runs_test)]}
-    return {"api": nb101_api, "nb101_data": _labelled_nasbench_class(nb101_api)(fixed, computed, bench.source),
-            "naslib_nar": {"source": bench.source, "cells": len(fixed)}}
+    return fixed, computed
 
 
 def restrict_nb101_api(dataset_api: Dict[str, Any]) -> Dict[str, Any]:

@@ -16,6 +16,7 @@ NASLib's MAE/RMSE are on the accuracy scale; rank metrics (Kendall tau, Spearman
 """
 from __future__ import annotations
 
+import inspect
 from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
@@ -178,8 +179,6 @@ class ReNASPredictor(EstimatorPredictor):
     hyperparameter_grid = {"lr": (0.3, 1.0, 3.0), "epochs": (0.5, 1.0), "weight_decay": (0.1, 1.0, 10.0)}
 
     def _base_values(self, space: str) -> Dict[str, Any]:
-        import inspect
-
         signature = inspect.signature(Estimator.__init__).parameters
         values = {k: signature[k].default for k in self.hyperparameter_grid}
         values.update({k: self.params[k] for k in values if self.params.get(k) is not None})

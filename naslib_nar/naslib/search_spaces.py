@@ -19,11 +19,9 @@ import torch
 from naslib.search_spaces import NasBench101SearchSpace, NasBench201SearchSpace
 
 from .convert import NASLIB_NB201_OPS, light_copy
+from .runner_config import space_classes
 
-__all__ = ["LightNasBench201SearchSpace", "LightNasBench101SearchSpace", "make_search_space", "NUM_CLASSES"]
-
-#: Classes per dataset, for the ``n_classes`` argument NASLib's spaces take.
-NUM_CLASSES = {"cifar10": 10, "cifar100": 100, "ImageNet16-120": 120, "imagenet16": 120}
+__all__ = ["LightNasBench201SearchSpace", "LightNasBench101SearchSpace", "make_search_space"]
 
 
 class LightNasBench201SearchSpace(NasBench201SearchSpace):
@@ -69,15 +67,7 @@ class LightNasBench101SearchSpace(NasBench101SearchSpace):
 
 def make_search_space(search_space: str, dataset: str = "cifar10", light: bool = True) -> Any:
     """NASLib's NB101 / NB201 search space, light (default) or NASLib's full class."""
-    if dataset not in NUM_CLASSES:
-        raise ValueError(f"Unknown dataset {dataset!r}; expected one of {sorted(NUM_CLASSES)}.")
-    n_classes = NUM_CLASSES[dataset]
-    if search_space in ("nasbench201", "nb201"):
+    space, n_classes = space_classes(search_space, dataset, "make_search_space")
+    if space == "nb201":
         return (LightNasBench201SearchSpace if light else NasBench201SearchSpace)(n_classes=n_classes)
-    if search_space in ("nasbench101", "nb101"):
-        if n_classes != 10:
-            raise ValueError(f"NAS-Bench-101 has CIFAR-10 results only; got dataset={dataset!r}.")
-        return (LightNasBench101SearchSpace if light else NasBench101SearchSpace)()
-    raise ValueError(
-        f"naslib_nar's runners support search_space 'nasbench101' and 'nasbench201'. Got {search_space!r}."
-    )
+    return (LightNasBench101SearchSpace if light else NasBench101SearchSpace)()

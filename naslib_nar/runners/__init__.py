@@ -8,8 +8,11 @@ Both take NASLib's command line (``--config-file`` then ``key value`` overrides 
 """
 from __future__ import annotations
 
+import importlib.util
 import sys
 from typing import Optional, Sequence
+
+from ..naslib import runners
 
 __all__ = ["run_main"]
 
@@ -17,14 +20,10 @@ __all__ = ["run_main"]
 def run_main(runner: str, argv: Optional[Sequence[str]] = None) -> int:
     """Run ``naslib_nar.naslib.runners.<runner>`` on ``argv`` (default: this process's
     arguments); user errors print one line and return 2."""
-    import importlib.util
-
     if importlib.util.find_spec("naslib") is None:
         print("This runner needs NASLib: install it as NASLib documents (git clone https://github.com/automl/NASLib, "
               "then pip install -e . inside it; Python 3.7-3.9).", file=sys.stderr)
         return 2
-    from naslib_nar.naslib import runners
-
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         getattr(runners, runner)(args)

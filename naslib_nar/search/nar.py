@@ -184,6 +184,7 @@ class NARPaperSearcher(_NARSearch):
     name = "nar_paper"
     regime = "paper"
     charged_kinds = ("search",)
+    needs_budget = False
 
     def __init__(self, *, space: str, make_predictor: PredictorFactory, candidates: Optional[int] = None,
                  top_n: int = 5, random_fraction: float = 0.5, reuse: int = 25, max_trials: int = 100,

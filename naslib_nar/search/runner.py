@@ -44,6 +44,9 @@ def run_search(searcher: Searcher, bench: Any, *, seed: int, budget: Optional[in
     check_param("budget", budget, int, owner=owner, min_val=1, allow_none=True)
     check_param("noisy", noisy, bool, owner=owner)
     check_bench(bench, owner)
+    if budget is None and searcher.needs_budget:
+        raise ValueError(f"{owner} is a budget regime: every label counts, so it needs a label budget "
+                         "(e.g. budget=100).")
     oracle = Oracle(bench, method=searcher.name, seed=seed, budget=budget, charged_kinds=searcher.charged_kinds,
                     noisy=noisy)
     n_queryable = int(oracle.queryable.sum())

@@ -78,7 +78,8 @@ class Searcher(ABC):
 
     Subclasses set ``name`` (the registry key), ``rng_stream`` (the integer that, with
     the seed, makes the method's random stream; fixed per method so that runs are
-    reproducible) and, for regimes that do not charge every label, ``charged_kinds``.
+    reproducible) and, for regimes that do not charge every label, ``charged_kinds`` (and
+    ``needs_budget = False`` where the regime has a default length).
     Parameters are checked by the constructor's caller through :meth:`check_params`
     before any label is spent.
     """
@@ -86,6 +87,8 @@ class Searcher(ABC):
     name: str = "searcher"
     rng_stream: int = 0
     charged_kinds: Tuple[str, ...] = LABEL_KINDS
+    #: False for regimes with their own default length (the paper's 50 iterations).
+    needs_budget: bool = True
 
     def start(self, context: SearchContext) -> None:
         """Receive the run's context; called once before the first ``ask``."""

@@ -1,6 +1,6 @@
-"""Fixtures of the NASLib integration tests: a synthetic NB201 benchmark in NASLib's
-dataset_api layout (no data files needed), NASLib configs written to tmp_path, and one torch
-thread. Nothing here imports NASLib at module level: every test module starts with
+"""Fixtures of the NASLib integration tests: tests/conftest.py's synthetic NB201 table in
+NASLib's dataset_api layout (no data files needed) and NASLib configs written to tmp_path.
+Nothing here imports NASLib at module level: every test module starts with
 ``pytest.importorskip("naslib")``, so the suite passes where NASLib is absent.
 
 This folder is deliberately not called ``tests/naslib``: pytest puts ``tests/`` on
@@ -9,22 +9,7 @@ editable NASLib install (``pip install -e .`` registers NASLib through an import
 comes after the path search), so ``import naslib`` would import the empty folder."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
-
-from naslib_nar.benchmarks.base import TabularBenchmark
-from naslib_nar.spaces.nb201 import NB201Space
-
-
-@pytest.fixture(scope="session")
-def synthetic_nb201_bench(synthetic_nb201):
-    """tests/conftest.py's synthetic NB201 with NASLib's cost fields and a fixed val -> test offset."""
-    archs, val = synthetic_nb201.archs, synthetic_nb201.metric("val_acc")
-    space = NB201Space()
-    metrics = {"val_acc": val, "test_acc": val + 2.0, "flops": space.network_flops(archs, include_bn=False),
-               "params": space.network_params(archs), "latency": np.full(len(archs), 0.01),
-               "train_time": np.full(len(archs), 2000.0)}
-    return TabularBenchmark.from_arrays("nb201", archs, metrics, dataset="cifar10")
 
 
 @pytest.fixture(scope="session")

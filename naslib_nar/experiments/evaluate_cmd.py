@@ -1,0 +1,143 @@
+"""``naslib-nar evaluate-predictor``: one predictor over seeds, Kendall tau and friends.
+
+Each seed is one task of the harness (:mod:`.harness`, :mod:`.predictor_eval`), stored as
+``OUT/runs/<predictor>__<dataset>__n<train size>__s<seed>.json``; the summary over seeds
+is written from the stored records: ``predictor_eval.json`` (``config``, ``per_seed`` and
+``{mean, std, per_seed}`` per metric), ``predictor_eval.md`` and, for a predictor with
+tiers, ``rank_scatter.png`` of the first seed (the paper's Fig. 4).
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+import numpy as np
+
+from .._io import atomic_write_json, atomic_write_text
+from ..baselines.registry import PREDICTORS
+from ..spaces.datasets import DATASETS, SPACES
+from . import config, plots
+from .arguments import add_data_arguments, add_execution_arguments
+from .config import PredictorEvalConfig
+from .harness import RecordStore, Task, run_tasks
+from .predictor_eval import check_sizes
+from .report import summarise
+from .tasks import PREDICTOR, cached_benchmark, execute
+
+#: Command-line flags that replace a config value (None = not given).
+OVERRIDES = ("space", "dataset", "predictor", "train_size", "val_size", "test_size", "seeds", "source", "data_dir",
+             "max_workers", "executor", "scheduler")
+_NOT_SUMMARISED = ("seed", "n_train", "n_val", "n_test")
+
+
+def plan(cfg: PredictorEvalConfig, progress: bool = False) -> List[Task]:
+    """One task per seed; the first also keeps what the rank scatter plots."""
+    return [Task(kind=PREDICTOR, name=f"{cfg.predictor}__{cfg.dataset}__n{cfg.train_size}__s{seed}",
+                 key={"space": cfg.space, "dataset": cfg.dataset, "predictor": cfg.predictor,
+                      "train_size": cfg.train_size, "val_size": cfg.val_size, "test_size": cfg.test_size,
+                      "seed": seed, "params": cfg.predictor_params, "source": cfg.source, "scatter": i == 0},
+                 label=f"{cfg.predictor} {cfg.space}/{cfg.dataset} n={cfg.train_size} seed {seed}",
+                 options={"data_dir": cfg.data_dir, "progress": progress})
+            for i, seed in enumerate(cfg.seeds)]
+
+
+def summary(cfg: PredictorEvalConfig, results: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
+    """``predictor_eval.json``: the settings, every seed's metrics and their summaries."""
+    per_seed = [r["per_seed"] for r in results]
+    out: Dict[str, Any] = {"config": {
+        "space": cfg.space, "dataset": cfg.dataset, "predictor": cfg.predictor, "train_size": cfg.train_size,
+        "val_size": cfg.val_size, "test_size": cfg.test_size, "seeds": [r["seed"] for r in per_seed],
+        "predictor_params": dict(cfg.predictor_params), "source": results[0]["source"],
+        "truth_metric": results[0]["truth_metric"], "n_labelled": results[0]["n_labelled"]}, "per_seed": per_seed}
+    for key in [k for k in per_seed[0] if k not in _NOT_SUMMARISED]:
+        out[key] = summarise((r[key] for r in per_seed), nan_policy="omit", best=None)
+    return out
+
+
+def format_markdown(result: Dict[str, Any]) -> str:
+    cfg = result["config"]
+    lines = [
+        f"# Predictor evaluation: {cfg['predictor']} on {cfg['space']} / {cfg['dataset']}",
+        "",
+        f"Train {cfg['train_size']} + val {cfg['val_size']} architectures (targets: validation accuracy); "
+        f"tested against **{cfg['truth_metric']}** on the remaining labelled architectures; "
+        f"seeds {cfg['seeds']}. Data: {cfg['source']}.",
+        "",
+        "| metric | mean | std | per seed |",
+        "|---|---|---|---|",
+    ]
+    for key, value in result.items():
+        if isinstance(value, dict) and "mean" in value:
+            seeds = ", ".join(f"{v:.4g}" for v in value["per_seed"])
+            lines.append(f"| {key} | {value['mean']:.4f} | {value['std']:.4f} | {seeds} |")
+    return "\n".join(lines) + "\n"
+
+
+def evaluate(cfg: PredictorEvalConfig, out: Path, *, progress: bool = False,
+             log: Optional[Any] = print) -> Dict[str, Any]:
+    """Run the seeds of ``cfg`` not stored in ``out`` yet; write and return the summary.
+
+    Raises RuntimeError, with the first failure's reason, when a seed did not finish.
+    """
+    bench = cached_benchmark(cfg.space, cfg.dataset, cfg.source, cfg.data_dir)
+    check_sizes(len(bench.labelled_rows("val_acc")), cfg.train_size, cfg.val_size, cfg.space)  # before any fit
+    tasks = plan(cfg, progress)
+    store = RecordStore(out)
+    status = run_tasks(tasks, store, execute, executor=cfg.executor, max_workers=cfg.max_workers,
+                       scheduler=cfg.scheduler, log=log)
+    if status.failed or status.skipped_runs:
+        first = (status.failed + status.skipped_runs)[0]
+        raise RuntimeError(f"{len(status.failed + status.skipped_runs)} seed(s) did not finish; {first['run']}: "
+                           f"{first['reason']}\n{first.get('traceback') or ''}")
+    found = store.results(tasks)
+    result = summary(cfg, [r for _, r in found])
+    atomic_write_json(out / "predictor_eval.json", result)
+    atomic_write_text(out / "predictor_eval.md", format_markdown(result))
+    first = found[0][1]
+    if "scatter" in first:
+        scatter, record = first["scatter"], first["per_seed"]
+        plots.rank_scatter(np.asarray(scatter["pred"]), np.asarray(scatter["truth"]),
+                           np.asarray(scatter["true_tiers"]), out / "rank_scatter.png",
+                           f"{cfg.predictor} on {cfg.space}/{cfg.dataset}, seed {record['seed']}: Kendall tau "
+                           f"{record['kendall_tau']:.3f} vs {first['truth_metric']} ({record['n_test']} archs)")
+    return result
+
+
+def evaluate_predictor(*, out_dir: Any, progress: bool = False, **settings: Any) -> Dict[str, Any]:
+    """Evaluate a predictor from keyword settings (the keys of :class:`PredictorEvalConfig`:
+    ``space``, ``dataset``, ``predictor``, ``train_size``, ``val_size``, ``test_size``,
+    ``seeds``, ``predictor_params``, ``source``, ``data_dir``, ``max_workers``, ...);
+    results go to ``out_dir``."""
+    cfg = config.parse(PredictorEvalConfig, {k: v for k, v in settings.items() if v is not None},
+                       "evaluate_predictor")
+    return evaluate(cfg, Path(out_dir), progress=progress, log=None)
+
+
+# ---------------------------------------------------------------------- command line
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--space", choices=SPACES)
+    parser.add_argument("--dataset", choices=DATASETS)
+    parser.add_argument("--predictor", choices=sorted(PREDICTORS))
+    parser.add_argument("--train-size", type=int, dest="train_size")
+    parser.add_argument("--val-size", type=int, dest="val_size")
+    parser.add_argument("--test-size", type=int, dest="test_size", help="default: all remaining labelled archs")
+    parser.add_argument("--seeds", type=int, nargs="+")
+    parser.add_argument("--config", help="YAML with any of these keys and 'predictor_params' (model settings)")
+    add_data_arguments(parser)
+    add_execution_arguments(parser)
+    parser.add_argument("--out", required=True, help="output directory")
+    parser.add_argument("--no-progress", action="store_true")
+
+
+def run(args: argparse.Namespace) -> int:
+    cfg = config.load(PredictorEvalConfig, args.config, {k: getattr(args, k) for k in OVERRIDES})
+    out = Path(args.out)
+    try:
+        result = evaluate(cfg, out, progress=not args.no_progress)
+    except RuntimeError as exc:  # a seed failed: its message and traceback, then exit 1
+        print(f"naslib-nar evaluate-predictor: {exc}")
+        return 1
+    print(format_markdown(result))
+    print(f"wrote {out / 'predictor_eval.json'}")
+    return 0
