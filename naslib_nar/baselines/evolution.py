@@ -16,8 +16,9 @@ of the parent, else one two mutations away (``max_steps``), else a uniformly ran
 unlabelled one (counted in the trace's ``info['random_children']``), so no label pays
 twice.
 
-The neighbourhoods (:func:`neighbour_archs`, :class:`Mutator`) are shared with local
-search and the predictor-guided searchers.
+The neighbourhoods (:func:`naslib_nar.spaces.neighbours.neighbour_archs`,
+:class:`naslib_nar.search.mutation.Mutator`) are shared with local search, the
+predictor-guided searchers and NAR's budget regime.
 """
 from __future__ import annotations
 
@@ -27,104 +28,9 @@ from typing import Any, Dict, Optional
 import numpy as np
 
 from .._validation import check_param
+from ..search.mutation import Mutator
 from ..search.searcher import Ask, SearchContext, Searcher
-from ..spaces._nb101_cell import MAX_EDGES, PAD, CellBatch, prune_padded
 from .random_search import NO_ROWS, check_queryable, get_params, trace_info, unseen_random_rows
-
-
-# ---------------------------------------------------------------------- mutation
-def neighbour_archs(bench: Any, archs: Any, rng: np.random.Generator) -> Any:
-    """Every valid architecture one mutation away from each of ``archs`` (a batch).
-
-    NB201: the 24 architectures that differ in one edge's op. NB101: each cell is taken as
-    its 7-vertex spec (vertices removed by pruning get a random interior op, as they have
-    one in an unpruned spec); a neighbour changes one interior op or flips one of the 21
-    possible edges, and is kept if valid after pruning (input reaches output, at most 9
-    edges). Duplicates and the parents themselves may appear; callers look rows up.
-    """
-    if bench.space == "nb201":
-        base = np.asarray(archs, dtype=np.int8).reshape(-1, 6)
-        cand = np.repeat(base, 24, axis=0).reshape(len(base), 6, 4, 6)
-        for e in range(6):
-            others = (base[:, e:e + 1] + np.arange(1, 5, dtype=np.int8)) % 5  # the 4 other ops
-            cand[:, e, :, e] = others
-        return cand.reshape(-1, 6)
-
-    iu, ju = np.triu_indices(7, 1)
-    cand_adj, cand_ops = [], []
-    for adj0, ops0 in zip(archs.adj, archs.ops):
-        ops = ops0.copy()
-        pads = ops == PAD
-        ops[pads] = rng.integers(0, 3, size=int(pads.sum()))  # dangling vertices of an unpruned spec
-        flips = np.repeat(adj0[None], len(iu), axis=0)
-        flips[np.arange(len(iu)), iu, ju] ^= 1  # one edge flipped per candidate
-        cand_adj.append(flips)
-        cand_ops.append(np.repeat(ops[None], len(iu), axis=0))
-        changed = np.repeat(ops[None], 10, axis=0)  # 5 interior vertices x 2 other ops
-        vertex = np.repeat(np.arange(1, 6), 2)
-        changed[np.arange(10), vertex] = (ops[vertex] + np.tile([1, 2], 5)) % 3
-        cand_adj.append(np.repeat(adj0[None], 10, axis=0))
-        cand_ops.append(changed)
-    a, o, nv, connected = prune_padded(np.concatenate(cand_adj), np.concatenate(cand_ops))
-    keep = connected & (a.sum(axis=(1, 2)) <= MAX_EDGES)
-    return CellBatch(a[keep], o[keep], nv[keep])
-
-
-class Mutator:
-    """Mutation over the queryable rows of one benchmark, with a per-run cache.
-
-    :meth:`mutate` returns a uniformly chosen queryable architecture one mutation away
-    from a row, not in ``exclude``; when there is none, one two mutations away, and so on
-    up to ``max_steps`` (NB101's labelled cells are a 7% subset of the space, so one step
-    often finds none); -1 if none. The one-step neighbourhood of a row is computed once
-    per run (NB101 hashing costs ~0.1 ms per cell).
-    """
-
-    def __init__(self, bench: Any, queryable: np.ndarray, rng: np.random.Generator, max_steps: int = 2) -> None:
-        self.bench, self.queryable, self.rng, self.max_steps = bench, queryable, rng, max_steps
-        self._cache: dict = {}
-
-    def _rows(self, cells: Any, parent: int, excluded: np.ndarray) -> np.ndarray:
-        rows = self.bench.rows_of(cells, missing="ignore")
-        ok = np.unique(rows[(rows >= 0) & (rows != parent)])
-        return ok[self.queryable[ok] & ~np.isin(ok, excluded)]
-
-    def neighbours(self, row: int) -> np.ndarray:
-        """Queryable rows one mutation away from ``row`` (cached)."""
-        if row not in self._cache:
-            cells = neighbour_archs(self.bench, self.bench.archs[np.array([row])], self.rng)
-            self._cache[row] = (self._rows(cells, row, np.zeros(0, dtype=np.int64)) if len(cells)
-                                 else np.zeros(0, dtype=np.int64))
-        return self._cache[row]
-
-    def mutate(self, row: int, exclude: Optional[set] = None) -> int:
-        row = int(row)
-        excluded = np.fromiter(exclude or (), dtype=np.int64)
-        ok = self.neighbours(row)
-        ok = ok[~np.isin(ok, excluded)]
-        if ok.size:
-            return int(self.rng.choice(ok))
-        frontier = self.bench.archs[np.array([row])]
-        for _ in range(1, self.max_steps):
-            frontier = neighbour_archs(self.bench, frontier, self.rng)
-            if len(frontier) == 0:
-                return -1
-            if self.bench.space == "nb201":
-                frontier = np.unique(frontier, axis=0)
-            else:  # distinct cells only, to keep the next step cheap
-                _, first = np.unique(_nb101_keys(frontier), return_index=True)
-                frontier = frontier[np.sort(first)]
-            cells = neighbour_archs(self.bench, frontier, self.rng)
-            ok = self._rows(cells, row, excluded) if len(cells) else np.zeros(0, dtype=np.int64)
-            if ok.size:
-                return int(self.rng.choice(ok))
-        return -1
-
-
-def _nb101_keys(batch: Any) -> np.ndarray:
-    """A cheap exact key of pruned padded cells (the layout is canonical up to isomorphism,
-    which only costs a few duplicate look-ups)."""
-    return np.array([a.tobytes() + o.tobytes() for a, o in zip(batch.adj, batch.ops)])
 
 
 def default_population(budget: Optional[int]) -> int:

@@ -6,7 +6,7 @@ NASLib's semantics, which this searcher keeps:
 
 1. label ``num_init`` random architectures; the best is the first centre;
 2. label the centre's whole neighbourhood (every architecture one op or one edge away,
-   :func:`~naslib_nar.baselines.evolution.neighbour_archs`) in random order, keeping the
+   :func:`~naslib_nar.spaces.neighbours.neighbour_archs`) in random order, keeping the
    best one seen (strictly better only);
 3. **best improvement**: once the neighbourhood is done, move to its best architecture if
    it beats the centre and go to 2; otherwise the centre is a local optimum: label one
@@ -28,8 +28,8 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 
 from .._validation import check_param
+from ..search.mutation import Mutator
 from ..search.searcher import Ask, SearchContext, Searcher
-from .evolution import Mutator
 from .random_search import NO_ROWS, check_queryable, get_params, trace_info, unseen_random_rows
 
 IMPLEMENTATION = "our minimal version of NASLib's ls"

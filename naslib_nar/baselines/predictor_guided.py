@@ -32,8 +32,8 @@ from typing import Any, Dict, List
 import numpy as np
 
 from .._validation import check_param
+from ..search.mutation import Mutator
 from ..search.searcher import Ask, SearchContext, Searcher
-from .evolution import Mutator
 from .random_search import NO_ROWS, check_queryable, get_params, trace_info, unseen_random_rows
 
 ACQUISITIONS = ("its", "ucb", "mean")

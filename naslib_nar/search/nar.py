@@ -14,13 +14,18 @@ how the predictor is trained and which labels count.
   does not know its training set either, and excluding it would hide the optimum from the
   search in about 8% of NB201 runs.
 * :class:`NARSearcher` (budget regime): every label counts. ``n_init`` random labels
-  (default ``round(0.3 * budget)``, at least 2 * n_tiers) train the ranker on all of them
-  (no validation split: with tens of labels a held-out set cannot pick an epoch and would
-  cost budget); then each iteration samples with the current tier statistics, asks for the
-  top-n never-labelled candidates and adds them to the training set; the ranker is
-  re-fitted every ``refit_every`` iterations until the budget is spent. With
-  ``refit_epochs`` the re-fits continue training the previous model for that many epochs
-  (a warm start) instead of training a new one from scratch.
+  (default ``round(0.07 * budget)``, at least 2 * n_tiers: 10 at 50-150 labels) train
+  the ranker on all of them (no validation split: with tens of labels a held-out set
+  cannot pick an epoch and would cost budget); then each iteration samples k candidates
+  with the current tier statistics, adds the one-mutation neighbourhoods of the
+  ``neighbours`` best labelled architectures (default 5: the labelled top tier), asks
+  for the ``top_n`` (default 10) never-labelled candidates the ranker puts in T1 with the
+  best scores, and adds them to the training set; the ranker is re-fitted every
+  ``refit_every`` iterations until the budget is spent. With ``refit_epochs`` (default
+  20) the re-fits continue training the previous model for that many epochs (a warm
+  start) instead of training a new one from scratch (``refit_epochs=None``).
+  ``neighbours=0, top_n=5, refit_epochs=None, n_init=round(0.3 * budget)`` is the
+  budget regime as it was before these defaults (the ablation's baseline row).
 
 The ReNAS-style search (:mod:`naslib_nar.baselines.renas_search`) is the budget regime
 with another predictor. The predictor comes from the injected ``make_predictor`` (the
@@ -119,7 +124,7 @@ class _NARSearch(Searcher):
             self.proposer.set_ranker(self._fit())
             self._fitted = True
         while self.proposer.iteration < self.proposer.iterations:
-            rows = self.proposer.select(min(self.settings.top_n, n), self._exclude())
+            rows = self.proposer.select(min(self.settings.top_n, n), self._exclude(), self._parents())
             if len(rows):
                 return Ask(rows, "search")
         return _empty()
@@ -162,6 +167,10 @@ class _NARSearch(Searcher):
 
     def _regime_info(self) -> Dict[str, Any]:
         return {}
+
+    def _parents(self) -> Optional[np.ndarray]:
+        """Rows whose neighbourhoods join the candidates (None: sampled candidates only)."""
+        return None
 
 
 class NARPaperSearcher(_NARSearch):
@@ -213,7 +222,7 @@ class NARSearcher(_NARSearch):
     """NAR under a total label budget (training labels included); see the module docstring.
 
     Parameters are those of :class:`~naslib_nar.search.settings.SearchSettings`
-    (``candidates`` None: the space's value; ``n_init`` None: ``round(0.3 * budget)``, at
+    (``candidates`` None: the space's value; ``n_init`` None: ``round(0.07 * budget)``, at
     least twice the predictor's ``n_tiers``). ``ranker_cache``: a folder where fitted
     predictors are kept and reused (cold fits only).
     """
@@ -222,13 +231,14 @@ class NARSearcher(_NARSearch):
     regime = "budget"
 
     def __init__(self, *, space: str, make_predictor: PredictorFactory, candidates: Optional[int] = None,
-                 top_n: int = 5, random_fraction: float = 0.5, reuse: int = 25, max_trials: int = 100,
+                 top_n: int = 10, random_fraction: float = 0.5, reuse: int = 25, max_trials: int = 100,
                  statistics: str = "aggregate", constraints: str = "both", op_statistics: bool = True,
                  selection: str = "select", beta: int = 4, theta: float = 0.1, zeta: float = DEFAULT_ZETA,
                  zeta_ops: float = DEFAULT_ZETA_OPS, alpha: float = DEFAULT_SMOOTHING,
                  noise_level: Optional[float] = DEFAULT_NOISE_LEVEL, update_tier_embeddings: bool = False,
                  predictor: Optional[Mapping[str, Any]] = None, n_init: Optional[int] = None, refit_every: int = 1,
-                 refit_epochs: Optional[int] = None, ranker_cache: Optional[PathLike] = None) -> None:
+                 refit_epochs: Optional[int] = 20, neighbours: int = 5,
+                 ranker_cache: Optional[PathLike] = None) -> None:
         self._configure(space, make_predictor, ranker_cache, keywords_of(locals()))
 
     def _plan(self, context: SearchContext) -> int:
@@ -240,7 +250,7 @@ class NARSearcher(_NARSearch):
         n_tiers = self.fitter.predictor_params.get("n_tiers")
         floor = TIERLESS_MIN_INIT if n_tiers is None else 2 * n_tiers
         n_init = self.settings.n_init if self.settings.n_init is not None else \
-            max(floor, round(INIT_FRACTION * budget))
+            max(floor, round(INIT_FRACTION[self.name] * budget))
         if n_init > budget:
             raise ValueError(f"n_init = {n_init} exceeds the budget of {budget} labels for {self.name!r}; lower "
                              "n_init or raise the budget.")
@@ -278,6 +288,14 @@ class NARSearcher(_NARSearch):
 
     def _exclude(self) -> np.ndarray:
         return self.labelled("train", "search")
+
+    def _parents(self) -> Optional[np.ndarray]:
+        """The ``neighbours`` best labelled rows by observed validation accuracy."""
+        m = self.settings.neighbours
+        if m == 0:
+            return None
+        rows, values = self.labelled("train", "search"), self.observed("train", "search")
+        return rows[np.argsort(-values, kind="stable")[:m]]
 
     def _regime_info(self) -> Dict[str, Any]:
         return {"n_init": self.n_init}

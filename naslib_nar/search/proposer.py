@@ -1,7 +1,10 @@
 """One iteration of NAR's search (§3.3, Fig. 3), shared by every regime: which n rows to label next.
 
 Per iteration: sample k candidates (a fraction p uniformly from the whole space, the
-rest under constraints drawn from T1's statistics), score them with the ranker in one
+rest under constraints drawn from T1's statistics), add (budget regime, ``neighbours``
+= m > 0) every queryable architecture one mutation away from the m best labelled
+architectures - the labelled top tier, where a few-label ranker is most reliable,
+because it compares close relatives - score them with the ranker in one
 ``predict_all`` call, keep those classified T1 (argmax tier == 0), and propose the top-n
 by score that have not been labelled yet; when T1 holds fewer than n of them, the rest
 are those with the highest T1 probability. A predictor without tiers (ReNAS) skips the
@@ -19,6 +22,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 
 from .constraints import ConstraintPlan, SamplingCounts, make_plan, sample_constrained
+from .mutation import Mutator
 from .pool import CandidatePool
 from .settings import SearchSettings
 
@@ -61,6 +65,9 @@ class Proposer:
         self.n_scored = 0
         self.n_t1 = 0
         self.n_fallback = 0
+        self.n_neighbour_candidates = 0
+        self.n_neighbour_picks = 0
+        self.mutator = Mutator(pool.bench, pool.queryable, rng, max_steps=1)
         self.ranker: Any = None
         self._plans: List[ConstraintPlan] = []
         # id(plan) -> (plan, summary) of the distinct plans used; holding the plan keeps its id unique.
@@ -108,13 +115,23 @@ class Proposer:
                 self._plan_log[id(plan)] = (plan, plan.summary())
         return np.concatenate(parts)
 
-    def select(self, n: int, exclude: np.ndarray) -> np.ndarray:
+    def neighbour_rows(self, parents: np.ndarray) -> np.ndarray:
+        """Queryable rows one mutation away from any of ``parents`` (the best labelled rows)."""
+        parts = [self.mutator.neighbours(int(row)) for row in parents]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def select(self, n: int, exclude: np.ndarray, parents: Optional[np.ndarray] = None) -> np.ndarray:
         """One search iteration: the rows of the ``n`` chosen candidates not in ``exclude``.
 
-        Fewer than ``n`` (none at all) when fewer candidates are eligible; the iteration
-        counts either way.
+        ``parents``: rows whose neighbourhoods join the candidates (none: sampled
+        candidates only). Fewer than ``n`` (none at all) when fewer candidates are
+        eligible; the iteration counts either way.
         """
         candidates = self.propose()
+        near = np.zeros(0, dtype=np.int64)
+        if parents is not None and len(parents):
+            near = self.neighbour_rows(parents)
+            candidates = np.concatenate([candidates, near])
         self.iteration += 1
         _, first = np.unique(candidates, return_index=True)
         unique = candidates[np.sort(first)]
@@ -129,6 +146,9 @@ class Proposer:
         else:
             scores, proba = self.ranker.predict(encoded), None
         chosen = choose(scores, proba, n)
+        if len(near):
+            self.n_neighbour_candidates += int(np.isin(eligible, near).sum())
+            self.n_neighbour_picks += int(np.isin(eligible[chosen["picked"]], near).sum())
         if proba is not None:
             self.n_t1 += int(np.sum(np.argmax(proba, axis=1) == 0))
             self.n_fallback += len(chosen["fallback"])
@@ -145,4 +165,5 @@ class Proposer:
         plans = [summary for _, summary in self._plan_log.values()]
         return {"n_scored": self.n_scored, "iterations_run": self.iteration,
                 "t1_candidates": self.n_t1, "t1_fallback_picks": self.n_fallback,
+                "neighbour_candidates": self.n_neighbour_candidates, "neighbour_picks": self.n_neighbour_picks,
                 **self.counts.to_dict(), "plans_used": len(plans), "plans": plans[:MAX_LOGGED_PLANS]}

@@ -25,9 +25,10 @@ CANDIDATES = {"nb101": 256, "nb201": 128}
 #: The paper's training and validation set sizes (§4.1, §4.2).
 TRAIN_SIZE = {"nb101": 4236, "nb201": 1000}
 VAL_SIZE = {"nb101": 1024, "nb201": 256}
-#: Share of the budget spent on the random initial design of the budget regime when
-#: ``n_init`` is not given (see nar.py).
-INIT_FRACTION = 0.3
+#: Share of the budget spent on the random initial design of a budget-regime method when
+#: ``n_init`` is not given (see nar.py): NAR's ranker starts from few labels and learns
+#: from the neighbourhoods of the best ones; ReNAS-style samples uniformly throughout.
+INIT_FRACTION = {"nar": 0.07, "renas": 0.3}
 STATISTICS = ("aggregate", "batches")
 
 #: Keys each method accepts: its searcher's constructor keywords (tests/search checks that
@@ -37,9 +38,14 @@ _SHARED = ("candidates", "top_n", "random_fraction", "reuse", "max_trials", "sta
            "update_tier_embeddings", "predictor", "noisy")
 METHOD_KEYS = {
     "nar_paper": _SHARED + ("iterations", "train_size", "val_size"),
-    "nar": _SHARED + ("n_init", "refit_every", "refit_epochs"),
+    "nar": _SHARED + ("n_init", "refit_every", "refit_epochs", "neighbours"),
     "renas": ("candidates", "top_n", "predictor", "noisy", "n_init", "refit_every"),
 }
+#: Defaults of the budget regime that differ from the paper's (SearchSettings' defaults):
+#: batches of 10 (half the refits of 5 for the same labels), warm refits of 20 epochs
+#: (the model trained on the previous labels continues), and the neighbourhoods of the
+#: 5 best labelled architectures among the candidates.
+METHOD_DEFAULTS: Dict[str, Dict[str, Any]] = {"nar": {"top_n": 10, "refit_epochs": 20, "neighbours": 5}}
 #: Parameters whose default depends on the space; None (or leaving them out) takes it.
 SPACE_DEFAULTS = {"candidates": CANDIDATES, "train_size": TRAIN_SIZE, "val_size": VAL_SIZE}
 
@@ -71,6 +77,7 @@ class SearchSettings:
     n_init: Optional[int] = None
     refit_every: int = 1
     refit_epochs: Optional[int] = None
+    neighbours: int = 0
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
@@ -92,13 +99,14 @@ def resolve(method: str, space: str, params: Optional[Mapping[str, Any]]) -> Sea
     params = {} if params is None else params
     check_keys(params, METHOD_KEYS[method], owner=owner)
     values: Dict[str, Any] = {name: table[space] for name, table in SPACE_DEFAULTS.items()}
+    values.update(METHOD_DEFAULTS.get(method, {}))
     if method == "renas":  # no tier statistics: every candidate comes uniformly from the whole space
         values["random_fraction"] = 1.0
     values.update((k, v) for k, v in params.items() if not (k in SPACE_DEFAULTS and v is None))
     if values.get("predictor") is None:
         values["predictor"] = {}
     ints = {"candidates": 1, "top_n": 1, "reuse": 1, "max_trials": 1, "beta": 2, "iterations": 1,
-            "train_size": 2, "val_size": 0, "refit_every": 1}
+            "train_size": 2, "val_size": 0, "refit_every": 1, "neighbours": 0}
     for name, low in ints.items():
         check_param(name, values.get(name, low), int, owner=owner, min_val=low)
     check_param("n_init", values.get("n_init"), int, owner=owner, min_val=2, allow_none=True)

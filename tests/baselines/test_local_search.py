@@ -3,7 +3,7 @@ a restart only at a local optimum; checked on a tiny space where every step can 
 import numpy as np
 import pytest
 
-from naslib_nar.baselines.evolution import Mutator
+from naslib_nar.search.mutation import Mutator
 from naslib_nar.baselines.registry import get_method
 from naslib_nar.benchmarks.base import TabularBenchmark
 from naslib_nar.spaces.nb201 import NB201Space

@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from naslib_nar._validation import UnknownKeyError
-from naslib_nar.baselines.evolution import EvolutionSearcher, Mutator, neighbour_archs
+from naslib_nar.baselines.evolution import EvolutionSearcher
+from naslib_nar.search.mutation import Mutator
+from naslib_nar.spaces.neighbours import neighbour_archs
 from naslib_nar.baselines.local_search import LocalSearcher
 from naslib_nar.baselines.npenas import NpenasSearcher
 from naslib_nar.baselines.predictor_guided import BananasSearcher, one_hot_features
@@ -128,7 +130,7 @@ def test_evolution_defaults_scale_with_the_budget(synthetic_bench):
 
 def test_nb201_mutation_changes_exactly_one_edge(synthetic_bench):
     parent = np.array([[0, 1, 2, 3, 4, 0]], dtype=np.int8)
-    children = neighbour_archs(synthetic_bench, parent, np.random.default_rng(0))
+    children = neighbour_archs(synthetic_bench.space, parent, np.random.default_rng(0))
     assert children.shape == (24, 6) and len(np.unique(children, axis=0)) == 24
     assert ((children != parent).sum(axis=1) == 1).all()
     rng = np.random.default_rng(0)

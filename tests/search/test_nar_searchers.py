@@ -58,7 +58,8 @@ def test_budget_regime_spends_the_budget_on_distinct_rows_and_is_reproducible(sy
 
 
 def test_refit_schedule_and_warm_refits(synthetic_nb201, stub_factory):
-    searcher = NARSearcher(space="nb201", make_predictor=stub_factory, n_init=12, refit_every=2, **SMALL)
+    searcher = NARSearcher(space="nb201", make_predictor=stub_factory, n_init=12, refit_every=2, refit_epochs=None,
+                           **SMALL)
     run_search(searcher, synthetic_nb201, seed=0, budget=31)
     # Iterations of 4 labels: fit on the 12 initial ones, re-fit after iterations 2 and 4; the
     # 5th (3 labels) ends the budget.
@@ -95,9 +96,9 @@ def test_budget_beyond_the_space_is_clipped_with_a_warning_and_stops(sparse_nb20
     searcher = NARSearcher(space="nb201", make_predictor=stub_factory, **SMALL)
     with pytest.warns(UserWarning, match="exceeds the 60 architectures"):
         trace = run_search(searcher, sparse_nb201, seed=0, budget=20000)
-    assert trace.info["budget_clipped_to"] == 60 and trace.info["n_init"] == 18  # round(0.3 * 60)
+    assert trace.info["budget_clipped_to"] == 60 and trace.info["n_init"] == 10  # max(2 * 5 tiers, round(0.07 * 60))
     assert len(trace.rows) <= 60 and len(np.unique(trace.rows)) == len(trace.rows)
-    assert trace.info["iterations_run"] == 11  # ceil((60 - 18) / 4) planned, then it stops
+    assert trace.info["iterations_run"] == 13  # ceil((60 - 10) / 4) planned, then it stops
 
 
 def test_n_init_defaults_to_the_predictors_tiers(synthetic_nb201, stub_factory):
@@ -106,7 +107,7 @@ def test_n_init_defaults_to_the_predictors_tiers(synthetic_nb201, stub_factory):
         searcher.start(_context(synthetic_nb201, budget=20))
         return searcher.n_init
 
-    assert n_init(NARSearcher) == 10  # max(2 * 5 tiers, round(0.3 * 20))
+    assert n_init(NARSearcher) == 10  # max(2 * 5 tiers, round(0.07 * 20))
     assert n_init(NARSearcher, predictor={"n_tiers": 8}) == 16
     assert n_init(ReNASSearcher) == 10  # no tiers: the same floor of 10
 
@@ -160,3 +161,24 @@ def test_budget_beyond_nb201_is_clipped_and_the_run_ends(synthetic_nb201, stub_f
         trace = run_search(searcher, synthetic_nb201, seed=0, budget=20000)
     assert trace.info["budget_clipped_to"] == 15625 and trace.info["iterations_run"] == 2188  # ceil(10937 / 5)
     assert len(np.unique(trace.rows)) == len(trace.rows) <= 15625
+
+
+def test_neighbour_candidates_are_the_best_labelled_rows_neighbourhoods(synthetic_nb201, stub_factory):
+    searcher = NARSearcher(space="nb201", make_predictor=stub_factory, n_init=12, neighbours=2, **SMALL)
+    searcher.start(_context(synthetic_nb201, budget=40))
+    values = synthetic_nb201.metric("val_acc")
+    first = searcher.ask(40)
+    searcher.tell(first, values[first.rows])
+    parents = searcher._parents()
+    np.testing.assert_array_equal(parents, first.rows[np.argsort(-values[first.rows])[:2]])
+    near = searcher.proposer.neighbour_rows(parents)
+    archs = synthetic_nb201.archs
+    assert len(near) == 48  # 24 one-edge neighbours each on the full NB201
+    changed = [(archs[near[24 * i:24 * (i + 1)]] != archs[parent]).sum(axis=1) for i, parent in enumerate(parents)]
+    assert all((edges == 1).all() for edges in changed)
+    ask = searcher.ask(4)
+    info = searcher.info()
+    eligible_near = len(np.setdiff1d(near, first.rows))
+    assert info["neighbour_candidates"] == eligible_near and 0 <= info["neighbour_picks"] <= len(ask)
+    off = NARSearcher(space="nb201", make_predictor=stub_factory, n_init=12, neighbours=0, **SMALL)
+    assert off._parents() is None
