@@ -26,12 +26,3 @@ def synthetic_bench():
         "train_time": 1000 + 10 * (archs >= 2).sum(axis=1),
     }
     return TabularBenchmark("nb201", "cifar10", archs, metrics, seed_metrics={"val_acc": seeds}, source="synthetic")
-
-
-@pytest.fixture(scope="session")
-def synthetic_nb201_small():
-    """260 random NB201 architectures with a learnable closed-form accuracy."""
-    rng = np.random.default_rng(0)
-    archs = NB201Space().sample(260, random_state=rng)
-    y = 70 + 5 * (_OP_VALUE[archs] * np.linspace(1.0, 2.0, 6)).sum(axis=1) + rng.normal(0, 0.3, size=len(archs))
-    return archs, y
