@@ -2,6 +2,8 @@
 
 Every writer goes to a temporary file in the destination directory, flushes and fsyncs
 it, then ``os.replace``s it over the target, which is atomic on POSIX and Windows.
+:func:`writable_dir` checks an output folder before any work starts, so that a bad
+``--out`` fails in one line instead of after the first result.
 """
 from __future__ import annotations
 
@@ -33,6 +35,28 @@ def atomic_path(path: PathLike, suffix: str = "") -> Iterator[Path]:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def writable_dir(path: PathLike, what: str) -> Path:
+    """Create the folder ``path`` if needed and check that a file can be written in it.
+
+    ``what`` names the folder in messages (e.g. ``'--out'``). The check writes and removes
+    a probe file rather than asking ``os.access``, which says yes to root even on a
+    read-only file system. Raises ValueError in one line, naming the fix.
+    """
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{what} {str(folder)!r} is an existing file, not a folder; pass a folder path "
+                         "(it is created if missing).")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-check.", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ValueError(f"{what} {str(folder)!r} cannot be written to ({exc.strerror or exc}); pass a folder "
+                         "you can write to.") from None
+    return folder
 
 
 def atomic_write_bytes(path: PathLike, data: bytes) -> Path:

@@ -21,17 +21,16 @@ which does not support the space, is reported as skipped with the reason.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
-from .._io import atomic_write_json
+from .._io import atomic_write_json, writable_dir
 from . import config
 from .arguments import add_execution_arguments
 from .compare_tables import write_report
 from .config import CompareConfig
-from .harness import RecordStore, Task, run_tasks
-from .tasks import PREDICTOR, SEARCH, execute, unavailable_methods
+from .harness import RecordStore, Task, run_tasks, warn
+from .tasks import PREDICTOR, SEARCH, check, execute, unavailable_methods
 
 CONFIG_FILE = "compare_config.json"
 STATUS_FILE = "status.json"
@@ -83,11 +82,19 @@ def _print(message: str) -> None:
     print(message, flush=True)  # progress must reach a log file while the campaign runs
 
 
-def report(out: Path, cfg: CompareConfig) -> Dict[str, Any]:
-    """Rebuild compare.md / compare.csv / plots from the records stored in ``out``."""
+def report(out: Path, cfg: CompareConfig, warn: Optional[Callable[[str], None]] = None,
+           require_runs: bool = False) -> Dict[str, Any]:
+    """Rebuild compare.md / compare.csv / plots from the records stored in ``out``; ``warn``
+    is told about stored files that cannot be used. With ``require_runs``, nothing is
+    written and ValueError raised when no run is stored."""
     store = RecordStore(out)
-    status = json.loads((out / STATUS_FILE).read_text()) if (out / STATUS_FILE).is_file() else {}
-    return write_report(out, cfg, store.results(search_tasks(cfg, out)), store.results(predictor_tasks(cfg)), status)
+    status = config.read_json(out / STATUS_FILE, "delete it (the report then lists no failures) or run compare "
+                              "again") if (out / STATUS_FILE).exists() else {}
+    searches, predictors = store.results(search_tasks(cfg, out), warn), store.results(predictor_tasks(cfg), warn)
+    if require_runs and not (searches or predictors):
+        raise ValueError(f"no run of this comparison is stored in {out}; run compare without --report-only first, "
+                         "or pass the --out of an earlier run.")
+    return write_report(out, cfg, searches, predictors, status)
 
 
 def run_compare(cfg: CompareConfig, out_dir: Any, *, log: Optional[Callable[[str], None]] = _print,
@@ -97,17 +104,16 @@ def run_compare(cfg: CompareConfig, out_dir: Any, *, log: Optional[Callable[[str
     Returns the status written to ``OUT/status.json``: runs done before, run now, skipped
     (methods and runs, with the reasons), failed (with tracebacks), redone records.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = writable_dir(out_dir, "--out")
+    cache = writable_dir(ranker_cache, "--ranker-cache") if ranker_cache is not None else None
     atomic_write_json(out / CONFIG_FILE, cfg.model_dump(mode="json"))
     say = log or (lambda _message: None)
     skipped = unavailable_methods(_methods(cfg), cfg.space)
     for method, reason in skipped.items():
         say(f"skipping method {method}: {reason}")
-    cache = Path(ranker_cache) if ranker_cache is not None else None
     tasks = [t for t in search_tasks(cfg, out, cache) if t.key["method"] not in skipped] + predictor_tasks(cfg)
     status = run_tasks(tasks, RecordStore(out), execute, executor=cfg.executor, max_workers=cfg.max_workers,
-                       scheduler=cfg.scheduler, log=log)
+                       scheduler=cfg.scheduler, log=log, check=check)
     result = {**status.to_dict(), "skipped_methods": skipped}
     atomic_write_json(out / STATUS_FILE, result)
     if write_tables:
@@ -130,17 +136,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     overrides = {k: getattr(args, k) for k in ("max_workers", "executor", "scheduler")}
+    if args.report_only:
+        RecordStore(out).check_exists()
     if args.report_only and not args.config:
         saved = out / CONFIG_FILE
-        if not saved.is_file():
+        if not saved.exists():
             raise FileNotFoundError(f"{str(saved)!r} does not exist: pass --config, or run the comparison first.")
-        cfg = config.parse(CompareConfig, json.loads(saved.read_text()), str(saved))
+        fix = "pass the comparison's --config with --report-only (compare writes the file again when it runs)."
+        raw = config.read_json(saved, fix)
+        try:
+            cfg = config.parse(CompareConfig, raw, str(saved))
+        except config.ConfigError as exc:
+            raise config.ConfigError(f"{exc} The stored config was edited or written by another version: {fix}")\
+                from None
     elif args.config:
         cfg = config.load(CompareConfig, args.config, overrides)
     else:
         raise ValueError("--config is required (unless --report-only).")
     if args.report_only:
-        paths = report(out, cfg)
+        writable_dir(out, "--out")
+        paths = report(out, cfg, warn, require_runs=True)
         print(f"wrote {paths['markdown']} and {paths['csv']}")
         return 0
     status = run_compare(cfg, out, ranker_cache=args.ranker_cache)

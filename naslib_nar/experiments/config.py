@@ -23,6 +23,7 @@ benchmark loaders. Their errors keep their message and get the file and key path
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ from ..baselines.registry import METHODS, PREDICTORS, check_method_params, check
 from ..benchmarks import nb101, nb201
 from ..spaces.datasets import DATASETS, DATASETS_OF, SPACES
 from .executors import EXECUTORS
+from .predictor_eval import check_test_size
 
 #: The data sources each space's loader reads (the loaders own the lists).
 SOURCES_OF: Dict[str, Tuple[str, ...]] = {"nb101": nb101.SOURCES, "nb201": nb201.SOURCES}
@@ -106,6 +108,7 @@ Methods = Annotated[Tuple[Method, ...], Field(min_length=1), AfterValidator(_dis
 Predictor = Annotated[str, Strict(), _one_of(PREDICTORS, "predictor")]
 Params = Annotated[Dict[StrictStr, Any], BeforeValidator(_none_is_empty)]
 ParamsByName = Annotated[Dict[StrictStr, Params], BeforeValidator(_none_is_empty)]
+TestSize = Annotated[int, Strict(), AfterValidator(check_test_size)]
 PaperNumbers = Annotated[List[Optional[float]], BeforeValidator(_paper_numbers)]
 
 
@@ -326,7 +329,7 @@ class PredictorTable(_Model):
     train_sizes: Annotated[Tuple[Annotated[int, Strict(), Field(ge=2)], ...], Field(min_length=1),
                            AfterValidator(_distinct)]
     val_size: Annotated[int, Strict(), Field(ge=0)] = 0
-    test_size: Optional[Annotated[int, Strict(), Field(ge=2)]] = None
+    test_size: Optional[TestSize] = None
     seeds: Optional[Seeds] = None
     params: ParamsByName = {}
 
@@ -383,7 +386,7 @@ class PredictorEvalConfig(RunSettings):
     predictor: Predictor = "nar"
     train_size: Annotated[int, Strict(), Field(ge=2)] = 1000
     val_size: Annotated[int, Strict(), Field(ge=0)] = 256
-    test_size: Optional[Annotated[int, Strict(), Field(ge=2)]] = None
+    test_size: Optional[TestSize] = None
     seeds: Seeds = (0, 1, 2)
     max_workers: Positive = 1
     predictor_params: Params = {}
@@ -397,19 +400,49 @@ class PredictorEvalConfig(RunSettings):
 
 
 # ---------------------------------------------------------------------- reading
+def _read_text(path: Path, what: str, example: str) -> str:
+    """The text of the file ``path`` (a ``what``); every way it can fail is one ConfigError."""
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder, not a {what}; pass the path of the file ({example}).")
+    if not path.is_file():
+        raise FileNotFoundError(f"{what.capitalize()} {str(path)!r} does not exist.")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}); check that you may read it.") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not a text file (byte {exc.start} is not UTF-8); a {what} is a text file "
+                          f"({example}).") from None
+
+
 def read_yaml(path: Union[str, Path]) -> Dict[str, Any]:
     """Parse ``path`` as a YAML mapping (an empty file is an empty mapping)."""
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"Config file {str(path)!r} does not exist.")
+    text = _read_text(path, "config file", "YAML, e.g. configs/quick.yaml")
     try:
-        data = yaml.safe_load(path.read_text())
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: must hold a mapping of keys to values; got a {type(data).__name__}.")
+    return data
+
+
+def read_json(path: Union[str, Path], fix: str) -> Dict[str, Any]:
+    """Parse a JSON mapping this package wrote (e.g. ``compare_config.json``); ``fix`` says
+    what to do when it is damaged."""
+    path = Path(path)
+    text = _read_text(path, "JSON file", "one naslib-nar wrote")
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: not valid JSON ({exc}); {fix}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: must hold a JSON object; got a {type(data).__name__}; {fix}")
     return data
 
 
@@ -435,6 +468,13 @@ def load(model: type, path: Optional[Union[str, Path]] = None,
     return parse(model, raw, str(path) if path is not None else "command line")
 
 
+#: pydantic's type errors in the words of a config file (a tuple is a YAML list).
+_PLAIN_TYPES = {"tuple_type": "must be a list, e.g. [0, 1, 2]", "list_type": "must be a list, e.g. [0, 1, 2]",
+                "string_type": "must be a string (text)", "int_type": "must be an integer",
+                "float_type": "must be a number", "bool_type": "must be true or false",
+                "dict_type": "must be a mapping of keys to values", "model_type": "must be a mapping of keys to values"}
+
+
 def _first_problem(exc: ValidationError) -> str:
     """The first error as ``dotted.path: message`` (one line; later errors are often its
     consequences, e.g. a list left empty by a bad item)."""
@@ -448,5 +488,6 @@ def _first_problem(exc: ValidationError) -> str:
     elif problem is not None:
         message = str(problem)
     else:
-        message = f"{err['msg']}; got {err['input']!r}."
+        plain = _PLAIN_TYPES.get(err["type"]) or err["msg"].replace("Input should be", "must be")
+        message = f"{plain}; got {err['input']!r}."
     return (".".join(path) + ": " if path else "") + " ".join(message.split())

@@ -14,16 +14,15 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 
-from .._io import atomic_write_json, atomic_write_text
+from .._io import atomic_write_json, atomic_write_text, writable_dir
 from ..baselines.registry import PREDICTORS
 from ..spaces.datasets import DATASETS, SPACES
 from . import config, plots
 from .arguments import add_data_arguments, add_execution_arguments
 from .config import PredictorEvalConfig
 from .harness import RecordStore, Task, run_tasks
-from .predictor_eval import check_sizes
 from .report import summarise
-from .tasks import PREDICTOR, cached_benchmark, execute
+from .tasks import PREDICTOR, check, execute
 
 #: Command-line flags that replace a config value (None = not given).
 OVERRIDES = ("space", "dataset", "predictor", "train_size", "val_size", "test_size", "seeds", "source", "data_dir",
@@ -80,12 +79,10 @@ def evaluate(cfg: PredictorEvalConfig, out: Path, *, progress: bool = False,
 
     Raises RuntimeError, with the first failure's reason, when a seed did not finish.
     """
-    bench = cached_benchmark(cfg.space, cfg.dataset, cfg.source, cfg.data_dir)
-    check_sizes(len(bench.labelled_rows("val_acc")), cfg.train_size, cfg.val_size, cfg.space)  # before any fit
     tasks = plan(cfg, progress)
-    store = RecordStore(out)
+    store = RecordStore(writable_dir(out, "--out"))
     status = run_tasks(tasks, store, execute, executor=cfg.executor, max_workers=cfg.max_workers,
-                       scheduler=cfg.scheduler, log=log)
+                       scheduler=cfg.scheduler, log=log, check=check)
     if status.failed or status.skipped_runs:
         first = (status.failed + status.skipped_runs)[0]
         raise RuntimeError(f"{len(status.failed + status.skipped_runs)} seed(s) did not finish; {first['run']}: "

@@ -8,6 +8,8 @@ threads only compete (torch gets several times slower).
 
 * ``InProcess``: one task after the other here (``max_workers=1`` or a single task).
 * ``LocalPool``: spawned processes (fork can deadlock a parent holding OpenMP threads).
+  They ignore Ctrl-C (SIGINT reaches the whole process group): the parent handles it and
+  stops them, so that no worker prints a traceback or is left behind.
 * ``DaskCluster``: Dask distributed (the optional extra ``naslib-nar[dask]``): a
   ``LocalCluster`` of ``max_workers`` single-threaded processes, or the running cluster
   whose scheduler address is given (e.g. one started by dask-jobqueue on SLURM). Its
@@ -18,9 +20,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
+
+from tqdm import tqdm
 
 #: The executor names a config (``executor:``) or the command line (``--executor``) accepts.
 EXECUTORS: Tuple[str, ...] = ("local", "dask")
@@ -40,6 +46,16 @@ def init_worker() -> None:
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(1)
+
+
+def _init_local_worker() -> None:
+    """A local pool's worker: one torch thread, and Ctrl-C is the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # tqdm's default lock is a multiprocessing semaphore: a worker stopped by terminate()
+    # would leave it registered, and the resource tracker warns about it at exit. A
+    # thread lock serves the bars of one process as well.
+    tqdm.set_lock(threading.RLock())
+    init_worker()
 
 
 def _lost(exc: BaseException) -> Outcome:
@@ -73,12 +89,18 @@ class LocalPool:
         self._pool: Optional[ProcessPoolExecutor] = None
 
     def __enter__(self) -> "LocalPool":
-        self._pool = ProcessPoolExecutor(max_workers=self.max_workers, initializer=init_worker,
+        self._pool = ProcessPoolExecutor(max_workers=self.max_workers, initializer=_init_local_worker,
                                          mp_context=multiprocessing.get_context("spawn"))
         return self
 
-    def __exit__(self, *exc: Any) -> None:
-        self._pool.shutdown()
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        if exc_type is not None:
+            # Interrupted or failed: running tasks are not waited for. The executor has no
+            # public way to stop its workers before Python 3.14 (terminate_workers), hence
+            # its process table; shutdown then joins them (no defunct process is left).
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                process.terminate()
+        self._pool.shutdown(wait=True, cancel_futures=exc_type is not None)
 
     def describe(self) -> str:
         return f"{self.max_workers} worker(s) (local processes)"

@@ -5,11 +5,15 @@ predictor, the next ``val_size`` select its epoch, and the remaining ones (or
 ``test_size`` of them) are ranked and compared with the truth: test accuracy where every
 labelled architecture has one (NB201 from the shared tables), validation accuracy
 otherwise (NB101's labelled subset, the embedded NB201 data), stated in the result.
+A table of test accuracies with holes (NaN for some labelled architectures) is scored
+against validation accuracy too, with a warning that counts the holes. At least
+:data:`MIN_TEST_SIZE` architectures are tested on.
 This is what one task of ``evaluate-predictor`` and of ``compare``'s predictor table runs.
 """
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any, Dict, Mapping, Optional
 
 import numpy as np
@@ -20,12 +24,42 @@ from ..ranker.tiers import tier_boundaries
 from .metrics import ranking_metrics, tier_accuracy
 
 
-def check_sizes(n_labelled: int, train_size: int, val_size: int, space: str) -> None:
-    """At least two labelled architectures must be left to test on."""
-    if train_size + val_size + 2 > n_labelled:
+#: The fewest test architectures a ranking is scored on: Kendall tau over fewer pairs
+#: (2 architectures give tau = +1 or -1) says nothing about a predictor.
+MIN_TEST_SIZE = 10
+
+
+def check_test_size(test_size: Optional[int]) -> Optional[int]:
+    """``test_size`` if it is None (all the rest) or at least :data:`MIN_TEST_SIZE`."""
+    if test_size is not None and test_size < MIN_TEST_SIZE:
+        raise ValueError(f"too few architectures to rank (test_size = {test_size}): Kendall tau on fewer than "
+                         f"{MIN_TEST_SIZE} says little; use test_size >= {MIN_TEST_SIZE}, or leave it out to test on "
+                         "all the remaining architectures.")
+    return test_size
+
+
+def check_sizes(n_labelled: int, train_size: int, val_size: int, space: str,
+                test_size: Optional[int] = None) -> None:
+    """At least :data:`MIN_TEST_SIZE` labelled architectures must be left to test on."""
+    check_test_size(test_size)
+    if train_size + val_size + MIN_TEST_SIZE > n_labelled:
         raise ValueError(
-            f"train_size + val_size = {train_size + val_size} leaves fewer than 2 of the {n_labelled} labelled "
-            f"{space} architectures for testing. Lower train_size/val_size.")
+            f"train_size + val_size = {train_size + val_size} leaves fewer than {MIN_TEST_SIZE} of the {n_labelled} "
+            f"labelled {space} architectures for testing. Lower train_size/val_size.")
+
+
+def _truth(bench: Any, rows: np.ndarray) -> str:
+    """The metric the ranking is scored against, with a warning when test accuracy is
+    there but missing for some labelled architectures (fewer than half: a table with
+    holes, not one without test accuracies such as NB101's labelled subset)."""
+    truth = truth_metric(bench)
+    if truth != "test_acc" and "test_acc" in bench.metric_names:
+        missing = int((~np.isfinite(bench.metric("test_acc")[rows])).sum())
+        if missing < len(rows) / 2:
+            warnings.warn(f"{missing} of the {len(rows)} labelled architectures have no test_acc (NaN) in "
+                          f"{bench.source}, so the ranking is scored against val_acc instead (as the result says); "
+                          "drop or fill in those rows to score against test_acc.", stacklevel=3)
+    return truth
 
 
 def evaluate_seed(bench: Any, encoded: Any, *, predictor: str, train_size: int, val_size: int,
@@ -40,7 +74,7 @@ def evaluate_seed(bench: Any, encoded: Any, *, predictor: str, train_size: int, 
     """
     rows = bench.labelled_rows("val_acc")
     check_sizes(len(rows), train_size, val_size, bench.space)
-    truth = truth_metric(bench)
+    truth = _truth(bench, rows)
     y_val_all, y_truth_all = bench.metric("val_acc")[rows], bench.metric(truth)[rows]
     perm = np.random.default_rng(seed).permutation(len(rows))
     train, val = perm[:train_size], perm[train_size:train_size + val_size]

@@ -16,12 +16,13 @@ from typing import List, Optional
 
 from ..baselines.registry import METHODS
 from ..spaces.datasets import DATASETS, SPACES
+from .._io import writable_dir
 from . import config
 from .arguments import add_data_arguments, add_execution_arguments
 from .config import SearchConfig
-from .harness import RecordStore, Task, run_tasks
+from .harness import RecordStore, Task, run_tasks, warn
 from .search_report import write_report
-from .tasks import SEARCH, execute
+from .tasks import SEARCH, check, execute
 
 #: Command-line flags that replace a config value (None = not given).
 OVERRIDES = ("space", "dataset", "method", "budget", "seeds", "source", "data_dir", "max_workers", "executor",
@@ -63,19 +64,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     cfg = config.load(SearchConfig, args.config, {k: getattr(args, k) for k in OVERRIDES})
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    tasks = plan(cfg, out, Path(args.ranker_cache) if args.ranker_cache else None)
     store = RecordStore(out)
+    if args.report_only:
+        store.check_exists()
+    writable_dir(out, "--out")
+    cache = writable_dir(args.ranker_cache, "--ranker-cache") if args.ranker_cache and not args.report_only else None
+    tasks = plan(cfg, out, cache)
     failures = []
     if not args.report_only:
         status = run_tasks(tasks, store, execute, executor=cfg.executor, max_workers=cfg.max_workers,
-                           scheduler=cfg.scheduler, log=_print)
+                           scheduler=cfg.scheduler, log=_print, check=check)
         failures = status.failed + status.skipped_runs
-    result = write_report(cfg, out, store.results(tasks), failures)
+    result = write_report(cfg, out, store.results(tasks, warn if args.report_only else None), failures)
+    if result is None and args.report_only:
+        raise ValueError(f"no run of this config is stored in {out} ({len(tasks)} planned); run the command without "
+                         "--report-only first, or pass the config and --out of an earlier run.")
     if result is None:
-        why = f"the first failure:\n{failures[0].get('traceback') or failures[0]['reason']}" if failures else \
-            "nothing is stored there yet."
-        print(f"naslib-nar search: no run finished in {out}; {why}")
+        first = failures[0] if failures else {"reason": "no run was planned"}
+        print(f"naslib-nar search: no run finished in {out}; the first failure:\n"
+              f"{first.get('traceback') or first['reason']}")
         return 1
     print((out / "search.md").read_text())
     print(f"wrote {out / 'search.json'}" + (f" ({len(result.get('cells', [1]))} cell(s))" if cfg.is_grid else ""))

@@ -3,20 +3,31 @@
 Two kinds of task: ``search`` (one run of a registry method: space, dataset, method,
 budget, seed, params, source) and ``predictor`` (one predictor at one training size and
 seed). :func:`execute` never raises and returns the result instead of writing it: the
-parent stores it (:mod:`.harness`). A worker process loads each benchmark table once and
-keeps it for its next tasks.
+parent stores it (:mod:`.harness`), with the warnings the task raised (one line each,
+for the parent to show once). A worker process loads each benchmark table once and keeps
+it for its next tasks.
+
+:func:`check` is what the parent runs before any worker starts: a search task's searcher
+is started on its benchmark exactly as a run starts it (the runner's budget clipping
+included) and stopped at its first ask, so that what a run would reject before its first
+label (a training set larger than the space, ``n_init`` above the budget) is one error
+now instead of a failure in every worker later.
 """
 from __future__ import annotations
 
+import json
 import time
 import traceback
-from typing import Any, Callable, Dict, Iterable, Optional, Tuple
+import warnings
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
-from ..baselines.registry import SEARCHERS, get_method, why_unavailable
+from ..baselines.registry import RUNNER_PARAMS, SEARCHERS, build_searcher, get_method, why_unavailable
 from ..benchmarks.load import encode_rows, load_benchmark
+from ..search.runner import run_search
+from ..search.searcher import Searcher
 from .executors import Outcome
 from .harness import Task
-from .predictor_eval import evaluate_seed
+from .predictor_eval import check_sizes, evaluate_seed
 
 SEARCH = "search"
 PREDICTOR = "predictor"
@@ -70,15 +81,82 @@ def _predictor(task: Task) -> Dict[str, Any]:
 _KINDS: Dict[str, Callable[[Task], Dict[str, Any]]] = {SEARCH: _search, PREDICTOR: _predictor}
 
 
+def _one_line(caught: Iterable[warnings.WarningMessage]) -> List[str]:
+    """Distinct warning messages, each on one line, in the order first raised (recorded
+    under the filters in force: what they ignore stays ignored)."""
+    return list(dict.fromkeys(" ".join(str(w.message).split()) for w in caught))
+
+
 def execute(task: Task) -> Outcome:
     """Run ``task``; a missing dependency is a skip, any other error a failure (reported
     with its traceback while the other tasks go on)."""
     start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        try:
+            outcome: Outcome = {"status": "ok", "result": _KINDS[task.kind](task)}
+        except (ImportError, NotImplementedError) as exc:
+            outcome = {"status": "skipped", "reason": str(exc)}
+        except Exception as exc:  # reported with its traceback; the other tasks go on
+            outcome = {"status": "failed", "reason": f"{type(exc).__name__}: {exc}",
+                       "traceback": traceback.format_exc()}
+    return {**outcome, "seconds": time.perf_counter() - start, "warnings": _one_line(caught)}
+
+
+# ---------------------------------------------------------------------- checks before any worker
+class _FirstAsk(Exception):
+    """Ends a dry start at the searcher's first ask: it started without a problem."""
+
+
+class _StopAtFirstAsk:
+    """``searcher`` as the runner sees it, except that its first ask ends the run."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self._searcher = searcher
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._searcher, name)
+
+    def ask(self, n: int) -> Any:
+        raise _FirstAsk
+
+
+def _check_search(task: Task) -> None:
+    key = task.key
+    bench = cached_benchmark(key["space"], key["dataset"], key["source"], task.options.get("data_dir"))
+    searcher_class, _ = SEARCHERS[key["method"]]
+    params = dict(key["params"])
+    runner = {name: params.pop(name) for name in RUNNER_PARAMS if name in params}
+    searcher = build_searcher(searcher_class, bench.space, params, owner=f"search method {key['method']!r}")
     try:
-        result = _KINDS[task.kind](task)
-        return {"status": "ok", "result": result, "seconds": time.perf_counter() - start}
-    except (ImportError, NotImplementedError) as exc:
-        return {"status": "skipped", "reason": str(exc), "seconds": time.perf_counter() - start}
-    except Exception as exc:  # reported with its traceback; the other tasks go on
-        return {"status": "failed", "reason": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc(),
-                "seconds": time.perf_counter() - start}
+        run_search(_StopAtFirstAsk(searcher), bench, seed=key["seed"], budget=key["budget"], **runner)
+    except _FirstAsk:
+        pass
+
+
+def _check_predictor(task: Task) -> None:
+    key = task.key
+    bench = cached_benchmark(key["space"], key["dataset"], key["source"], task.options.get("data_dir"))
+    check_sizes(len(bench.labelled_rows("val_acc")), key["train_size"], key["val_size"], bench.space,
+                key["test_size"])
+
+
+_CHECKS: Dict[str, Callable[[Task], None]] = {SEARCH: _check_search, PREDICTOR: _check_predictor}
+#: Checks done in this process: key without the seed (a start depends on the seed only
+#: through its random draws) and data folder -> the warnings they raised.
+_CHECKED: Dict[str, List[str]] = {}
+
+
+def check(task: Task) -> List[str]:
+    """Start ``task`` as its worker would, without a label or a fit; return its warnings
+    (one line each). A problem raises (ValueError or TypeError) before any worker starts;
+    a missing optional dependency is left to the worker, which reports it as a skip."""
+    same = json.dumps([{k: v for k, v in task.identity.items() if k != "seed"}, task.options.get("data_dir")],
+                      sort_keys=True, default=str)
+    if same not in _CHECKED:
+        with warnings.catch_warnings(record=True) as caught:
+            try:
+                _CHECKS[task.kind](task)
+            except (ImportError, NotImplementedError):
+                pass
+        _CHECKED[same] = _one_line(caught)
+    return _CHECKED[same]

@@ -192,12 +192,30 @@ class RankingEstimator(BaseEstimator):
                 f"{str(path)!r} was written in model format version {payload.get('version')}; this naslib_nar reads "
                 f"version {cls._format_version}. Re-fit the model or use the naslib_nar release that wrote it."
             )
-        est = cls(**payload["params"])
-        est._restore(payload)
-        est.space_ = payload["space"]
-        est.tensor_shape_ = tuple(payload["tensor_shape"])
-        est.n_train_ = payload["n_train"]
-        est.seed_ = payload["seed"]
-        est.history_ = payload["history"]
-        est.fit_seconds_ = payload["fit_seconds"]
+        try:
+            est = cls(**payload["params"])
+            est._restore(payload)
+            est.space_ = payload["space"]
+            est.tensor_shape_ = tuple(payload["tensor_shape"])
+            est.n_train_ = payload["n_train"]
+            est.seed_ = payload["seed"]
+            est.history_ = payload["history"]
+            est.fit_seconds_ = payload["fit_seconds"]
+        except (KeyError, TypeError, ValueError, RuntimeError) as exc:
+            # A field is missing, or the weights do not fit the model the file describes
+            # (torch lists every mismatched tensor on its own line: the first is shown).
+            raise ValueError(f"{str(path)!r} does not hold a consistent {cls._what}: {_first_detail(exc)}. The file "
+                             "was altered or damaged; re-fit the model and save it again.") from None
         return est
+
+
+def _first_detail(exc: BaseException) -> str:
+    """One line of a (possibly many-line) load error: its first specific line, and how many more."""
+    if isinstance(exc, KeyError):
+        return f"no {exc.args[0]!r} field"
+    lines = [line.strip().rstrip(".") for line in str(exc).splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    details = lines[1:] if len(lines) > 1 and lines[0].endswith(":") else lines
+    more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
+    return details[0] + more

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
@@ -31,6 +32,8 @@ class PredictorFitter:
     depends on (predictor and its parameters, benchmark, seed, the labelled rows and the
     observed values), and loaded instead of re-fitted when the same fit comes again: the
     search-only ablations (p, top-n, constraints, statistics) share one fit per seed.
+    A cached file that cannot be loaded (truncated, altered) is a cache miss with a
+    warning: the predictor is fitted again and the file replaced.
     With ``warm_epochs``, every fit after the first continues training the previous
     model for that many epochs (a warm start) instead of training a new one; warm fits
     are never cached (they depend on the model they continue).
@@ -82,10 +85,11 @@ class PredictorFitter:
         else:
             est = self._make(self.params)
         path = None if warm else self._cache_path(rows, y, val_rows, y_val)
-        if path is not None and path.is_file():
+        cached = self._load(type(est), path)
+        if cached is not None:
             self.cache_hits += 1
-            self._last = type(est).load(path)
-            return self._last
+            self._last = cached
+            return cached
         start = time.perf_counter()
         if val_rows is not None and len(val_rows):
             est.fit(self.pool.encode(rows), y, X_val=self.pool.encode(val_rows), y_val=y_val)
@@ -96,6 +100,20 @@ class PredictorFitter:
             est.save(path)
         self._last = est
         return est
+
+    @staticmethod
+    def _load(estimator_class: type, path: Optional[Path]) -> Any:
+        """The fit cached at ``path``, or None: a missing file is a cache miss, and so is a
+        damaged one (truncated by a crash, altered), with a warning; it is fitted again and
+        replaced."""
+        if path is None or not path.is_file():
+            return None
+        try:
+            return estimator_class.load(path)
+        except ValueError as exc:
+            warnings.warn(f"ranker cache: {' '.join(str(exc).split())} Fitting again; the file is replaced.",
+                          stacklevel=3)
+            return None
 
     def info(self) -> Dict[str, Any]:
         return {"predictor": self.name, "n_fits": len(self.seconds), "fit_seconds": float(sum(self.seconds)),

@@ -94,6 +94,8 @@ def encode_archs(archs: Any, *, space: Optional[str] = None, dataset: str = "cif
     ``dataset`` only matters for NB201, whose cell FLOPs depend on the input resolution
     (CIFAR 32x32 vs ImageNet16-120 16x16).
     """
+    if isinstance(archs, np.ndarray) and (archs.dtype == object or archs.dtype.kind in "US"):
+        archs = archs.tolist()  # e.g. a pandas column of arch strings or of NB101 spec dicts
     if isinstance(archs, EncodedArchs):
         found = archs.space
     else:

@@ -69,13 +69,15 @@ class NB201Space:
 
         Accepts one arch string ``'|op~0|+|op~0|op~1|+|op~0|op~1|op~2|'``, one sequence of
         six op indices (``OPS`` order), an ``(n, 6)`` integer array, a list of strings or
-        of index sequences (not a mix of both), or a 1-d numpy array of strings.
+        of index sequences (not a mix of both), or a numpy array of any of those (a 1-d
+        array of strings, e.g. a pandas column of arch strings, whose dtype is object).
         """
         if isinstance(archs, str):
             return _parse_string(archs)[None, :]
         if isinstance(archs, np.ndarray):
-            if archs.dtype.kind in "US" and archs.ndim == 1:  # e.g. an arch_str column
-                return self.as_batch(archs.astype(str).tolist())
+            if archs.dtype == object or (archs.dtype.kind in "US" and archs.ndim == 1):
+                # e.g. an arch_str column (pandas gives object arrays): checked as the list it holds
+                return self.as_batch(archs.tolist())
             return _check_indices(archs)
         if not isinstance(archs, (list, tuple)):
             raise TypeError(

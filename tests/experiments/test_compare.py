@@ -142,7 +142,7 @@ def test_command_line_with_two_worker_processes_and_a_predictor_table(data_dir, 
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(dict(raw, budget_regime={"methods": ["random_search"], "budgets": [-5]})))
     assert main(["compare", "--config", str(bad), "--out", str(tmp_path / "bad")]) == 2
-    assert f"{bad}: budget_regime.budgets.0: Input should be greater than or equal to 1" in capsys.readouterr().err
+    assert f"{bad}: budget_regime.budgets.0: must be greater than or equal to 1" in capsys.readouterr().err
 
 
 def test_predictor_tasks_and_search_tasks_share_one_record_format(data_dir, tmp_path):

@@ -55,13 +55,13 @@ def test_a_bad_predictor_value_fails_at_load_with_the_closest_choice(tmp_path):
 
 # ---------------------------------------------------------------------- types and unknown keys
 @pytest.mark.parametrize("raw, expected", [
-    ({"seeds": 3}, "seeds: Input should be a valid tuple; got 3."),
-    ({"seeds": "0"}, "seeds: Input should be a valid tuple; got '0'."),
+    ({"seeds": 3}, "seeds: must be a list, e.g. [0, 1, 2]; got 3."),
+    ({"seeds": "0"}, "seeds: must be a list, e.g. [0, 1, 2]; got '0'."),
     ({"seeds": [1, 1]}, "seeds: values must be distinct; [1] repeated in [1, 1]."),
-    ({"seeds": [2**32]}, "seeds.0: Input should be less than or equal to 4294967295; got 4294967296."),
-    ({"seeds": [-1]}, "seeds.0: Input should be greater than or equal to 0; got -1."),
-    ({"data_dir": 5}, "data_dir: Input should be a valid string; got 5."),
-    ({"max_workers": 0}, "max_workers: Input should be greater than or equal to 1; got 0."),
+    ({"seeds": [2**32]}, "seeds.0: must be less than or equal to 4294967295; got 4294967296."),
+    ({"seeds": [-1]}, "seeds.0: must be greater than or equal to 0; got -1."),
+    ({"data_dir": 5}, "data_dir: must be a string (text); got 5."),
+    ({"max_workers": 0}, "max_workers: must be greater than or equal to 1; got 0."),
     ({"spaec": "nb201"}, "spaec: unknown key; did you mean 'space'?"),
     ({"space": "nb301"}, "space: unknown search space 'nb301'; did you mean 'nb201'? Expected one of ['nb101', "
                          "'nb201']."),
@@ -102,9 +102,9 @@ def test_search_configs_name_the_key(raw, expected, tmp_path):
     ({"seeds": []}, "seeds: Tuple should have at least 1 item"),
     ({"budget_regime": {"methods": ["grid_search"], "budgets": [10]}},
      "budget_regime.methods.0: unknown search method 'grid_search'; did you mean 'random_search'?"),
-    ({"budget_regime": {"methods": ["random_search"], "budgets": [0]}}, "budget_regime.budgets.0: Input should be"),
+    ({"budget_regime": {"methods": ["random_search"], "budgets": [0]}}, "budget_regime.budgets.0: must be"),
     ({"budget_regime": {"methods": ["random_search"], "budgets": ["100"]}},
-     "budget_regime.budgets.0: Input should be a valid integer; got '100'."),
+     "budget_regime.budgets.0: must be an integer; got '100'."),
     ({"budget_regime": {"methods": ["random_search"], "budgets": [10], "budget": 3}},
      "budget_regime.budget: unknown key; did you mean 'budgets'?"),
     ({"budget_regime": {"methods": ["random_search"], "budgets": [10], "params": {"evolution": {}}}},
@@ -113,7 +113,7 @@ def test_search_configs_name_the_key(raw, expected, tmp_path):
      "budget_regime.params.evolution.population: unknown key; did you mean 'population_size'?"),
     ({"paper_regime": {"methods": ["bohb", "nar_paper"], "budget": {"bohb": 100}}},
      "paper_regime.budget: give one budget per method ['bohb', 'nar_paper']; missing ['nar_paper']"),
-    ({"paper_regime": {"methods": ["bohb"], "budget": 0}}, "paper_regime.budget.bohb: Input should be greater"),
+    ({"paper_regime": {"methods": ["bohb"], "budget": 0}}, "paper_regime.budget.bohb: must be greater"),
     ({"predictor_table": {"predictors": ["xgb"], "train_sizes": [10]}}, "predictor_table.predictors.0: unknown "
                                                                         "predictor 'xgb'"),
     ({"predictor_table": {"predictors": ["renas"], "train_sizes": [1]}}, "predictor_table.train_sizes.0:"),
