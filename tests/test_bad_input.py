@@ -71,7 +71,6 @@ FILES = {
         "methods": ["random_search"], "budgets": [10]}}),
     "cmp_status/status.json": "{not json",
     "afile": "just a file\n",
-    "bin.yaml": "",  # replaced by bytes below
 }
 
 
