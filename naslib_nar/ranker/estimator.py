@@ -18,6 +18,7 @@ import torch
 from scipy.special import softmax
 
 from ..spaces.encoded import EncodedArchs
+from ..spaces.nb101 import NB101Space
 from ..spaces.nb201 import NB201Space
 from .base import COMMON_PARAM_CHECKS, RankingEstimator, Validation
 from .model import NARModel, create_ranker_model
@@ -27,7 +28,8 @@ from .training import TrainConfig, predict_batches, train_nar
 
 _MODEL_KEYS = ("dim", "depth", "num_heads", "mlp_dim", "dropout", "score_hidden", "tier_hidden", "op_embedding",
                "standardize_inputs")
-_TRAIN_KEYS = ("epochs", "batch_size", "lr_mul", "warmup_steps", "weight_decay", "ranking_weight")
+_TRAIN_KEYS = ("epochs", "batch_size", "lr_mul", "warmup_steps", "weight_decay", "ranking_weight", "min_steps",
+               "batches_per_epoch", "ema_decay")
 
 
 class NeuralArchitectureRanker(RankingEstimator):
@@ -52,12 +54,18 @@ class NeuralArchitectureRanker(RankingEstimator):
         the same); the FLOPs/params channels otherwise span very different scales.
     epochs, batch_size, lr_mul, warmup_steps, weight_decay, ranking_weight : training overrides
         (``ranking_weight`` is lambda of Eq. 12).
+    min_steps, batches_per_epoch : int or None
+        Training length for few labels: an epoch has at least ``batches_per_epoch`` batches
+        (smaller batches, never below 16) and training runs at least ``min_steps``
+        optimiser steps (more epochs). With 156 labels and batches of 128 the preset's 80
+        epochs are 80 steps, far too few; the ``faithful`` preset keeps the paper's recipe.
     n_bins : int or None
         Histogram bins q of the tier statistics (8 for NB101, 5 for NB201 when None).
     canonicalize : bool or None
         None takes the preset's choice (``fast``: True, ``faithful``: False). NB201 only:
-        the ranker sees each architecture with its computationally dead edges set to
-        'none' (``NB201Space.effective_ops``), so equivalent strings share one encoding;
+        the ranker sees each architecture in canonical form (``NB201Space.canonical_ops``:
+        computationally dead edges set to 'none', interchangeable parallel branches in a
+        fixed order), so strings of the same network share one encoding;
         tier statistics keep the real network costs. NB101 cells are always pruned by
         the space itself.
     refresh_tier_embeddings : bool
@@ -87,11 +95,14 @@ class NeuralArchitectureRanker(RankingEstimator):
         "n_tiers": dict(kind=int, min_val=2),
         **{name: dict(kind=int, min_val=1, allow_none=True)
            for name in ("dim", "depth", "num_heads", "mlp_dim", "score_hidden", "tier_hidden", "epochs", "batch_size",
-                        "warmup_steps", "n_bins")},
+                        "warmup_steps", "n_bins", "batches_per_epoch")},
+        "min_steps": dict(kind=int, min_val=0, allow_none=True),
+        "ema_decay": dict(kind=float, min_val=0.0, max_val=1.0, max_inclusive=False, allow_none=True),
         "dropout": dict(kind=float, min_val=0.0, max_val=1.0, max_inclusive=False, allow_none=True),
         **{name: dict(kind=float, min_val=0.0, allow_none=True)
            for name in ("lr_mul", "weight_decay", "ranking_weight")},
         **{name: dict(kind=bool, allow_none=True) for name in ("op_embedding", "standardize_inputs", "canonicalize")},
+        "augment": dict(kind=int, min_val=0, allow_none=True),
         **{name: dict(kind=bool) for name in ("refresh_tier_embeddings", "warm_start")},
         "precision": dict(kind=str, choices=("fp32", "bf16")),
     }
@@ -118,8 +129,12 @@ class NeuralArchitectureRanker(RankingEstimator):
         warmup_steps: Optional[int] = None,
         weight_decay: Optional[float] = None,
         ranking_weight: Optional[float] = None,
+        min_steps: Optional[int] = None,
+        batches_per_epoch: Optional[int] = None,
+        ema_decay: Optional[float] = None,
         n_bins: Optional[int] = None,
         canonicalize: Optional[bool] = None,
+        augment: Optional[int] = None,
         refresh_tier_embeddings: bool = True,
         warm_start: bool = False,
         precision: str = "fp32",
@@ -133,7 +148,8 @@ class NeuralArchitectureRanker(RankingEstimator):
         self.op_embedding, self.standardize_inputs = op_embedding, standardize_inputs
         self.epochs, self.batch_size, self.lr_mul, self.warmup_steps = epochs, batch_size, lr_mul, warmup_steps
         self.weight_decay, self.ranking_weight, self.n_bins = weight_decay, ranking_weight, n_bins
-        self.canonicalize = canonicalize
+        self.min_steps, self.batches_per_epoch, self.ema_decay = min_steps, batches_per_epoch, ema_decay
+        self.canonicalize, self.augment = canonicalize, augment
         self.refresh_tier_embeddings, self.precision, self.device = refresh_tier_embeddings, precision, device
         self.warm_start = warm_start
         self.random_state, self.progress = random_state, progress
@@ -152,7 +168,12 @@ class NeuralArchitectureRanker(RankingEstimator):
                 f"dim={model_cfg['dim']} must be divisible by num_heads={model_cfg['num_heads']} in "
                 f"{type(self).__name__}."
             )
-        return {"model": model_cfg, "train": train_cfg, "n_bins": self.n_bins or HISTOGRAM_BINS[space]}
+        augment = encoding_preset(space, self.preset)["augment"] if self.augment is None else self.augment
+        if augment and space != "nb101":
+            raise ValueError(f"augment={augment}: only NB101 cells can be relabelled (NB201 cells have one fixed "
+                             f"vertex order); use augment=0 or leave it out for {space}.")
+        return {"model": model_cfg, "train": train_cfg, "n_bins": self.n_bins or HISTOGRAM_BINS[space],
+                "augment": augment}
 
     def _encode(self, X: Any, space: Optional[str], name: str = "X") -> EncodedArchs:
         enc = super()._encode(X, space, name)
@@ -161,7 +182,7 @@ class NeuralArchitectureRanker(RankingEstimator):
             canonicalize = encoding_preset(enc.space, self.preset)["canonicalize"]
         if canonicalize and enc.space == "nb201":
             sp = NB201Space()
-            tensors = sp.encode(sp.effective_ops(sp.decode_tensors(enc.tensors)), dataset=self.dataset)
+            tensors = sp.encode(sp.canonical_ops(sp.decode_tensors(enc.tensors)), dataset=self.dataset)
             enc = dataclasses.replace(enc, tensors=tensors)
         return enc
 
@@ -173,7 +194,7 @@ class NeuralArchitectureRanker(RankingEstimator):
         snapshots: List[TierSnapshot] = []
 
         def record_batch(idx: torch.Tensor) -> None:
-            rows = idx.numpy()
+            rows = train_rows[idx.numpy()]
             snapshots.append(TierSnapshot.from_arrays(
                 enc.flops[rows], enc.params[rows], enc.op_counts[rows], tiers[rows], self.n_tiers, cfg["n_bins"]))
 
@@ -189,12 +210,15 @@ class NeuralArchitectureRanker(RankingEstimator):
             if cfg["model"]["standardize_inputs"]:
                 model.set_input_standardisation(tensors)
         generator = torch.Generator().manual_seed(seed + done_steps)
+        train_rows, train_tensors = np.arange(len(y)), tensors
+        if cfg["augment"]:
+            train_rows, train_tensors = self._relabelled_copies(enc, cfg["augment"], seed + done_steps)
         history = train_nar(
-            model, tensors, torch.from_numpy(y).float(), torch.from_numpy(tiers),
+            model, train_tensors, torch.from_numpy(y[train_rows]).float(), torch.from_numpy(tiers[train_rows]),
             TrainConfig(precision=self.precision, **cfg["train"]), generator=generator, device=device,
             val=None if val is None else (torch.from_numpy(val[0].tensors), val[1]),
             on_batch=record_batch if enc.has_costs else None,
-            progress=self.progress, start_step=done_steps,
+            progress=self.progress, start_step=done_steps, n_distinct=len(y),
         )
         if self.refresh_tier_embeddings:
             self._refresh_embeddings(model, tensors, tiers, device)
@@ -206,6 +230,15 @@ class NeuralArchitectureRanker(RankingEstimator):
             self.tier_statistics_ = TierStatistics(self.n_tiers, cfg["n_bins"], list(enc.op_names), aggregate,
                                                    snapshots)
         return model, history
+
+    @staticmethod
+    def _relabelled_copies(enc: EncodedArchs, copies: int, seed: int) -> Tuple[np.ndarray, torch.Tensor]:
+        """The training tensors followed by ``copies`` relabelled versions of each NB101 cell,
+        and the original row of every training row (for labels, tiers and statistics)."""
+        space, rng = NB101Space(), np.random.default_rng(seed)
+        cells = space.decode_tensors(enc.tensors)
+        blocks = [enc.tensors] + [space.encode(space.random_relabel(cells, rng)) for _ in range(copies)]
+        return np.tile(np.arange(len(enc)), copies + 1), torch.from_numpy(np.concatenate(blocks))
 
     def _refresh_embeddings(self, model: NARModel, tensors: torch.Tensor, tiers: np.ndarray,
                             device: torch.device) -> None:

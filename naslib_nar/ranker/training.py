@@ -31,7 +31,19 @@ class TrainConfig:
     weight_decay: float
     eps: float
     ranking_weight: float
+    min_steps: int = 0
+    batches_per_epoch: int = 1
+    ema_decay: float = 0.0
     precision: str = "fp32"
+
+    def batch_size_for(self, n: int) -> int:
+        """The batch size for ``n`` training architectures: ``batch_size``, or smaller so that
+        an epoch has at least ``batches_per_epoch`` batches (never below 16).
+
+        With few labels a batch of 128 is the whole training set, one step an epoch: the
+        model then sees as many gradient steps as epochs and stays undertrained.
+        """
+        return max(min(self.batch_size, n // self.batches_per_epoch), min(16, self.batch_size))
 
 
 def transformer_lr(step: int, dim: int, lr_mul: float, warmup_steps: int) -> float:
@@ -94,6 +106,7 @@ def train_nar(
     on_batch: Optional[Callable[[torch.Tensor], None]] = None,
     progress: bool = False,
     start_step: int = 0,
+    n_distinct: Optional[int] = None,
 ) -> Dict[str, Any]:
     """Train ``model`` in place; return the history.
 
@@ -104,20 +117,32 @@ def train_nar(
     the scores is restored at the end (the reference keeps its best checkpoint by
     validation tier accuracy; we rank, so we select by ranking quality).
     ``on_batch(indices)`` is called with each batch's row indices (for tier statistics).
+    ``n_distinct`` is the number of distinct labelled architectures behind ``tensors``
+    (fewer than its rows when augmented copies follow them): batch size and training
+    length are set by it, so copies add variety, not steps.
     """
     model.to(device).train()
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=0.0, betas=config.betas, eps=config.eps, weight_decay=config.weight_decay
     )
     history: Dict[str, Any] = {"loss": [], "val_kendall_tau": [], "lr": []}
+    averaged = None
+    if config.ema_decay > 0:
+        averaged = torch.optim.swa_utils.AveragedModel(
+            model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(config.ema_decay))
     best_tau, best_state, best_epoch = -np.inf, None, None
     step = start_step
-    bar = tqdm(range(config.epochs), desc="NAR fit", unit="epoch", disable=not progress, leave=False)
+    n_rows = tensors.shape[0]
+    n_distinct = n_rows if n_distinct is None else n_distinct
+    batch_size = config.batch_size_for(n_distinct)
+    steps = max(config.epochs * max(n_distinct // batch_size, 1), config.min_steps - start_step)
+    n_epochs = -(-steps // max(n_rows // batch_size, 1))
+    bar = tqdm(range(n_epochs), desc="NAR fit", unit="epoch", disable=not progress, leave=False)
     for epoch in bar:
         model.train()
         model.restart_tier_means()
         epoch_loss = 0.0
-        batches = epoch_batches(tensors.shape[0], config.batch_size, generator)
+        batches = epoch_batches(tensors.shape[0], batch_size, generator)
         for idx in batches:
             step += 1
             lr = transformer_lr(step, model.dim, config.lr_mul, config.warmup_steps)
@@ -130,9 +155,11 @@ def train_nar(
                 loss = nar_loss(scores.float(), logits.float(), y, t, config.ranking_weight)
             loss.backward()
             optimizer.step()
+            if averaged is not None:
+                averaged.update_parameters(model)
             model.update_tier_embeddings(features, t)
             epoch_loss += float(loss.detach()) * len(idx)
-            if on_batch is not None and epoch == config.epochs - 1:
+            if on_batch is not None and epoch == n_epochs - 1:
                 on_batch(idx)
         history["loss"].append(epoch_loss / sum(len(i) for i in batches))
         history["lr"].append(lr)
@@ -149,7 +176,11 @@ def train_nar(
             bar.set_postfix(loss=f"{history['loss'][-1]:.4f}")
     if best_state is not None:
         model.load_state_dict(best_state)
-    history["best_epoch"] = best_epoch if best_state is not None else config.epochs - 1
+    elif averaged is not None:
+        with torch.no_grad():
+            for param, mean in zip(model.parameters(), averaged.module.parameters()):
+                param.copy_(mean)
+    history["best_epoch"] = best_epoch if best_state is not None else n_epochs - 1
     history["steps"] = step
     model.eval()
     return history

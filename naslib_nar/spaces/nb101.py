@@ -151,6 +151,56 @@ class NB101Space:
         np.divide(params, PARAMS_SCALE, out=per_vertex[:, 2::2], casting="same_kind")
         return np.multiply(batch.adj[:, None, :, :], per_vertex[:, :, None, :], dtype=np.float32)
 
+    def decode_tensors(self, tensors: Any) -> CellBatch:
+        """The cells behind :meth:`encode`'s tensors, read back from channel 0.
+
+        Channel 0 is ``A[i, j] * code[j]`` with codes >= 1 for every real vertex, so its
+        non-zero entries are the edges and each column holds its vertex's op; the input
+        (slot 0) has no in-edge and pads have none either.
+        """
+        tensors = np.asarray(tensors)
+        if tensors.ndim != 4 or tuple(tensors.shape[1:]) != self.tensor_shape:
+            raise ValueError(f"Expected NB101 feature tensors of shape (n, 19, 7, 7); got {tensors.shape}.")
+        channel = np.rint(tensors[:, 0]).astype(np.int64)
+        adj = (channel != 0).astype(np.uint8)
+        column_code = channel.max(axis=1)  # (n, 7): the paper code of each vertex with an in-edge
+        ops = np.full(column_code.shape, PAD, dtype=np.int8)
+        for name, code in PAPER_OP_CODES.items():
+            ops[column_code == code] = OP_CODES[name]
+        ops[:, 0] = INPUT
+        return CellBatch(adj, ops)
+
+    def random_relabel(self, archs: Any, random_state: Any = None) -> CellBatch:
+        """The same cells with their interior vertices in a random topological order.
+
+        Every cell has as many upper-triangular adjacency matrices as its DAG has
+        topological orders; the benchmark stores one of them, arbitrarily. A relabelled
+        cell has the same official hash and the same accuracy, so relabelled copies of
+        the training cells teach a ranker that the order carries no information
+        (NAR-Former's augmentation, here over all topological orders, not one swap).
+        The input stays at slot 0, the output at 6, pads in place.
+        """
+        batch = self.as_batch(archs)
+        rng = check_random_state(random_state)
+        perms = np.tile(np.arange(7), (len(batch), 1))
+        for row, (adj, n_vertices) in enumerate(zip(batch.adj, batch.num_vertices)):
+            interior = list(range(1, int(n_vertices) - 1))
+            waiting = {v: int(adj[interior, v].sum()) for v in interior}  # in-edges from other interiors
+            ready = [v for v in interior if waiting[v] == 0]
+            order = []
+            while ready:
+                v = ready.pop(int(rng.integers(len(ready))))
+                order.append(v)
+                for w in interior:
+                    if adj[v, w]:
+                        waiting[w] -= 1
+                        if waiting[w] == 0:
+                            ready.append(w)
+            perms[row, interior] = order
+        rows = np.arange(len(batch))
+        adj = batch.adj[rows[:, None, None], perms[:, :, None], perms[:, None, :]]
+        return CellBatch(adj, batch.ops[rows[:, None], perms], batch.num_vertices)
+
     def enumerate_space(self) -> CellBatch:
         """Every unique cell (423,624), computed from the benchmark's rules in ~2 s.
 

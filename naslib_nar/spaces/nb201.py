@@ -210,6 +210,22 @@ class NB201Space:
         ops[~effective] = 0
         return ops
 
+    def canonical_ops(self, batch: Any) -> np.ndarray:
+        """One representative per computationally identical network: :meth:`effective_ops`,
+        then nodes 1 and 2 put in a fixed order where they are interchangeable.
+
+        With no live edge 1 -> 2 the two intermediate nodes are parallel branches
+        (node 1 = op(0->1)(x0), node 2 = op(0->2)(x0), both summed into node 3), so swapping
+        them, i.e. edges 0->1 with 0->2 and 1->3 with 2->3, is the same network. The
+        branch with the lexicographically smaller (in-op, out-op) pair goes to node 1.
+        """
+        ops = self.effective_ops(batch)
+        first, second = ops[:, [0, 4]], ops[:, [1, 5]]
+        larger = (first[:, 0] > second[:, 0]) | ((first[:, 0] == second[:, 0]) & (first[:, 1] > second[:, 1]))
+        swap = (ops[:, 2] == 0) & larger
+        ops[np.ix_(swap, [0, 4, 1, 5])] = ops[np.ix_(swap, [1, 5, 0, 4])]
+        return ops
+
     def decode_tensors(self, tensors: np.ndarray) -> np.ndarray:
         """Op indices ``(n, 6)`` read back from channel 0 of :meth:`encode`'s tensors."""
         tensors = np.asarray(tensors)

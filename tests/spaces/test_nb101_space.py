@@ -429,3 +429,26 @@ def test_uniform_sampling_covers_the_benchmark_cells(space_npz):
     assert np.bincount(batch.num_vertices, minlength=8)[7] / 4000 == pytest.approx(359082 / 423624, abs=0.03)
     stored = set(space_npz["hash"][:].astype(str))
     assert set(space.hash(batch[:300])) <= stored
+
+
+# ---------------------------------------------------------------------- decode and relabel (augmentation)
+def test_decode_tensors_reads_back_the_cells():
+    cells = SPACE.sample(500, random_state=5)
+    back = SPACE.decode_tensors(SPACE.encode(cells))
+    np.testing.assert_array_equal(back.adj, cells.adj)
+    np.testing.assert_array_equal(back.ops, cells.ops)
+    with pytest.raises(ValueError, match=r"\(n, 19, 7, 7\)"):
+        SPACE.decode_tensors(np.zeros((2, 31, 4, 4), np.float32))
+
+
+def test_random_relabel_keeps_identity_and_changes_the_order():
+    cells = SPACE.sample(500, random_state=6)
+    relabelled = SPACE.random_relabel(cells, random_state=0)
+    np.testing.assert_array_equal(SPACE.hash(relabelled), SPACE.hash(cells))  # same cell, same label
+    np.testing.assert_array_equal(SPACE.op_counts(relabelled), SPACE.op_counts(cells))
+    assert (np.tril(relabelled.adj) == 0).all()  # still a topological (upper-triangular) order
+    assert np.array_equal(relabelled.num_vertices, cells.num_vertices)
+    changed = (relabelled.adj != cells.adj).any(axis=(1, 2)) | (relabelled.ops != cells.ops).any(axis=1)
+    assert 0.1 < changed.mean() < 1.0  # many cells have another order; chains have none
+    again = SPACE.random_relabel(cells, random_state=0)
+    np.testing.assert_array_equal(again.adj, relabelled.adj)  # same seed, same relabelling

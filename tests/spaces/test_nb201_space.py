@@ -206,3 +206,17 @@ def test_sample_is_reproducible():
 def test_sample_validates_n(n, error):
     with pytest.raises(error, match="'n' parameter"):
         SPACE.sample(n)
+
+
+def test_canonical_ops_merges_swapped_parallel_branches():
+    space = NB201Space()
+    # edges: 0->1, 0->2, 1->2, 0->3, 1->3, 2->3; no edge 1->2 makes nodes 1 and 2 parallel
+    a = np.array([[3, 2, 0, 1, 4, 3]])
+    b = np.array([[2, 3, 0, 1, 3, 4]])  # the same network with nodes 1 and 2 swapped
+    assert np.array_equal(space.canonical_ops(a), space.canonical_ops(b))
+    chained = np.array([[3, 2, 1, 1, 4, 3]])  # a live 1->2 edge orders the nodes: nothing to swap
+    assert np.array_equal(space.canonical_ops(chained), chained)
+    every = space.all_archs()
+    canonical = space.canonical_ops(every)
+    assert np.array_equal(space.canonical_ops(canonical), canonical)  # idempotent
+    assert len(np.unique(canonical, axis=0)) < len(np.unique(space.effective_ops(every), axis=0))
