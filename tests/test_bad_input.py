@@ -124,6 +124,7 @@ class Case(NamedTuple):
 
 
 S, C, E = "search --config {t}/rs.yaml", "compare --config {t}/cmp.yaml", "evaluate-predictor --config {t}/ep.yaml"
+P = "evaluate-predictor --protocol field --source packaged --predictor renas --seeds 0"
 NOT_A_FOLDER = ("is an existing file, not a folder", "pass a folder path")
 UNWRITABLE = ("cannot be written to", "pass a folder you can write to")
 CHECKED = ("checked before any run started; nothing ran",)
@@ -219,6 +220,22 @@ CASES: List[Case] = [
     Case("compare-test-size-2", "compare --config {t}/cmp_test2.yaml --out {t}/o",
          ("predictor_table.test_size: too few architectures to rank",)),
     Case("evaluate-leaves-under-10", E + " --train-size 15620 --out {t}/o", ("leaves fewer than 10", *CHECKED)),
+    # ---- evaluate-predictor --protocol
+    Case("protocol-unknown", "evaluate-predictor --protocol fild --out {t}/o",
+         ("command line: protocol: unknown protocol 'fild'", "did you mean 'field'?")),
+    Case("protocol-n-above-space", P + " --datasets cifar10 --train-sizes 20000 --out {t}/o",
+         ("train size 20000 is above the 15625 labelled nb201 architectures", *CHECKED)),
+    Case("protocol-unknown-dataset", P + " --datasets cifar10 cifar1000 --out {t}/o",
+         ("datasets.1: unknown dataset 'cifar1000'", "did you mean 'cifar100'?")),
+    Case("protocol-transfer-nb101", "evaluate-predictor --protocol field --space nb101 --train-dataset cifar10 --out "
+         "{t}/o", ("train_dataset: transfer between datasets is for nb201 only",)),
+    Case("protocol-transfer-unknown-dataset", P + " --train-dataset cifar1 --out {t}/o",
+         ("train_dataset: unknown dataset 'cifar1'", "did you mean 'cifar10'?")),
+    Case("protocol-transfer-to-itself", P + " --datasets cifar10 --train-dataset cifar10 --out {t}/o",
+         ("train_dataset: nothing to transfer to", "--datasets")),
+    Case("protocol-with-val-size", P + " --val-size 10 --out {t}/o",
+         ("val_size: a protocol trains without a validation split", "remove val_size")),
+    Case("train-sizes-without-protocol", E + " --train-sizes 78 --out {t}/o", ("train_sizes: only with a protocol",)),
 ]
 
 

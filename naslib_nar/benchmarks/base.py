@@ -7,7 +7,8 @@ to rows through a dense index (NB201's base-5 enumeration index) or a hash -> ro
 so a table can hold the whole space while only some architectures are labelled.
 
 Metric names used by the loaders (accuracies in percent, NASLib's convention):
-``val_acc``, ``test_acc`` (full budget), ``params``, ``flops``, ``latency`` (s),
+``val_acc``, ``test_acc`` (full budget), ``valtest_acc`` (NB201's shared table: the
+``val_acc`` model on the test set), ``params``, ``flops``, ``latency`` (s),
 ``train_time`` (s), and lower-fidelity budgets ``val_acc_12ep`` / ``test_acc_12ep`` (NB201)
 and ``val_acc_4ep`` / ``val_acc_12ep`` / ``val_acc_36ep`` (NB101).
 """

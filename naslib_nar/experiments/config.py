@@ -1,4 +1,5 @@
-"""The typed configuration of ``search``, ``compare`` and ``evaluate-predictor``: one layer.
+"""The typed configuration of ``search``, ``compare`` and ``evaluate-predictor`` (and its
+``--protocol`` form): one layer.
 
 A config file (YAML) and the command-line flags become one frozen, validated object
 before any work starts; every problem is one line naming the file, the dotted path of the
@@ -38,6 +39,7 @@ from .._validation import UnknownKeyError, check_keys, closest
 from ..baselines.registry import METHODS, PREDICTORS, check_method_params, check_predictor_params
 from ..benchmarks import nb101, nb201
 from ..spaces.datasets import DATASETS, DATASETS_OF, SPACES
+from . import protocols
 from .executors import EXECUTORS
 from .predictor_eval import check_test_size
 
@@ -82,6 +84,22 @@ def _distinct(values: Tuple[Any, ...]) -> Tuple[Any, ...]:
     return values
 
 
+def _refuse(data: Mapping[str, Any], keys: Mapping[str, str]) -> None:
+    """A key of ``keys`` in ``data`` is a problem, said by its entry (the fix)."""
+    for key, why in keys.items():
+        if key in data:
+            raise _KeyProblem((key,), why)
+
+
+def _one_dataset(data: Any) -> Any:
+    """``dataset: x`` is ``datasets: [x]`` for the models that take several."""
+    if isinstance(data, Mapping) and "dataset" in data:
+        if "datasets" in data:
+            raise _KeyProblem(("dataset",), "give either 'dataset' or 'datasets', not both.")
+        data = {**{k: v for k, v in data.items() if k != "dataset"}, "datasets": [data["dataset"]]}
+    return data
+
+
 def _none_is_empty(value: Any) -> Any:
     return {} if value is None else value
 
@@ -110,6 +128,8 @@ Params = Annotated[Dict[StrictStr, Any], BeforeValidator(_none_is_empty)]
 ParamsByName = Annotated[Dict[StrictStr, Params], BeforeValidator(_none_is_empty)]
 TestSize = Annotated[int, Strict(), AfterValidator(check_test_size)]
 PaperNumbers = Annotated[List[Optional[float]], BeforeValidator(_paper_numbers)]
+TrainSize = Annotated[int, Strict(), Field(ge=2)]
+ProtocolName = Annotated[str, Strict(), AfterValidator(protocols.resolve)]
 
 
 # ---------------------------------------------------------------------- models
@@ -208,11 +228,7 @@ class SearchConfig(RunSettings):
     @model_validator(mode="before")
     @classmethod
     def _one_dataset(cls, data: Any) -> Any:
-        if isinstance(data, Mapping) and "dataset" in data:
-            if "datasets" in data:
-                raise _KeyProblem(("dataset",), "give either 'dataset' or 'datasets', not both.")
-            data = {**{k: v for k, v in data.items() if k != "dataset"}, "datasets": [data["dataset"]]}
-        return data
+        return _one_dataset(data)
 
     @model_validator(mode="after")
     def _check(self) -> "SearchConfig":
@@ -379,17 +395,43 @@ def _params_of_listed(section: str, params: Mapping[str, Any], names: Sequence[s
                               f"section's list {list(names)}{_hint(name, names)}")
 
 
+_WITHOUT_PROTOCOL = "only with a protocol (--protocol field); without one, "
+#: Keys of a ``--protocol`` evaluation, refused without one (with the fix).
+_PROTOCOL_ONLY = {
+    "protocol": "evaluate_predictor runs one split; run a protocol with "
+                "naslib_nar.experiments.protocol_cmd.evaluate_protocol (or --protocol).",
+    "datasets": _WITHOUT_PROTOCOL + "evaluate-predictor takes one 'dataset'.",
+    "train_sizes": _WITHOUT_PROTOCOL + "it takes one 'train_size'.",
+    "train_dataset": _WITHOUT_PROTOCOL + "the predictor is trained and tested on 'dataset'.",
+}
+#: Keys a protocol fixes, refused with one (with the fix).
+_FIXED_BY_PROTOCOL = {
+    "train_size": "a protocol takes its training sizes N from 'train_sizes' (--train-sizes), default the "
+                  "protocol's; remove train_size.",
+    "val_size": "a protocol trains without a validation split (val_size 0); remove val_size.",
+    "test_size": "a protocol ranks the whole space; remove test_size.",
+}
+
+
 class PredictorEvalConfig(RunSettings):
     """``naslib-nar evaluate-predictor``: one predictor, one training size, several seeds."""
 
+    _aliases = tuple(_PROTOCOL_ONLY)
     dataset: Dataset = "cifar10"
     predictor: Predictor = "nar"
-    train_size: Annotated[int, Strict(), Field(ge=2)] = 1000
+    train_size: TrainSize = 1000
     val_size: Annotated[int, Strict(), Field(ge=0)] = 256
     test_size: Optional[TestSize] = None
     seeds: Seeds = (0, 1, 2)
     max_workers: Positive = 1
     predictor_params: Params = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_protocol_keys(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            _refuse(data, _PROTOCOL_ONLY)
+        return data
 
     @model_validator(mode="after")
     def _check(self) -> "PredictorEvalConfig":
@@ -397,6 +439,67 @@ class PredictorEvalConfig(RunSettings):
         _library_check(("predictor_params",), lambda: check_predictor_params(
             self.predictor, self.space, self.dataset, self.predictor_params))
         return self
+
+
+class ProtocolEvalConfig(RunSettings):
+    """``naslib-nar evaluate-predictor --protocol NAME``: a protocol of :mod:`.protocols`.
+
+    ``datasets``, ``train_sizes`` and ``seeds`` default to the protocol's for the space;
+    ``train_dataset`` (NB201) trains on that dataset's validation accuracy and adds its
+    transfer to each other dataset of ``datasets``.
+    """
+
+    _aliases = ("dataset", *_FIXED_BY_PROTOCOL)
+    protocol: ProtocolName
+    datasets: Datasets = ("cifar10",)
+    train_sizes: Annotated[Tuple[TrainSize, ...], Field(min_length=1), AfterValidator(_distinct)] = (100,)
+    train_dataset: Optional[Dataset] = None
+    predictor: Predictor = "nar"
+    max_workers: Positive = 1
+    predictor_params: Params = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _protocol_defaults(cls, data: Any) -> Any:
+        """The protocol's datasets, sizes and seeds where the file and flags give none (the
+        field defaults above stand only when the protocol is unknown, which is an error)."""
+        if not isinstance(data, Mapping):
+            return data
+        _refuse(data, _FIXED_BY_PROTOCOL)
+        data = _one_dataset(data)
+        protocol = protocols.find(data.get("protocol"))
+        setting = protocol.spaces.get(data.get("space", "nb201")) if protocol else None
+        if setting is None:
+            return data
+        return {"datasets": setting.datasets, "train_sizes": setting.train_sizes, "seeds": protocol.seeds, **data}
+
+    @model_validator(mode="after")
+    def _check(self) -> "ProtocolEvalConfig":
+        self._check_datasets(self.datasets, "datasets")
+        if self.train_dataset is not None:
+            if self.space != "nb201":
+                raise _KeyProblem(("train_dataset",), f"transfer between datasets is for nb201 only: {self.space} "
+                                  f"has results on {list(DATASETS_OF[self.space])} only.")
+            if not self.transfers:
+                raise _KeyProblem(("train_dataset",), f"nothing to transfer to: {self.train_dataset!r} is the only "
+                                  "dataset; give the datasets to score on with --datasets (or --dataset), e.g. "
+                                  f"{[d for d in DATASETS_OF[self.space] if d != self.train_dataset]}.")
+        for dataset in self.train_datasets:
+            _library_check(("predictor_params",), lambda: check_predictor_params(
+                self.predictor, self.space, dataset, self.predictor_params))
+        return self
+
+    @property
+    def train_datasets(self) -> Tuple[str, ...]:
+        """Every dataset a predictor is trained on: ``datasets`` (in-domain), then ``train_dataset``."""
+        return tuple(dict.fromkeys((*self.datasets, *(() if self.train_dataset is None else (self.train_dataset,)))))
+
+    @property
+    def transfers(self) -> Tuple[Tuple[str, str], ...]:
+        """``(train dataset, scored dataset)`` pairs of the transfer block."""
+        if self.train_dataset is None:
+            return ()
+        return tuple((self.train_dataset, d) for d in self.datasets if d != self.train_dataset)
 
 
 # ---------------------------------------------------------------------- reading

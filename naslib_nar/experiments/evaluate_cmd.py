@@ -5,6 +5,10 @@ Each seed is one task of the harness (:mod:`.harness`, :mod:`.predictor_eval`), 
 is written from the stored records: ``predictor_eval.json`` (``config``, ``per_seed`` and
 ``{mean, std, per_seed}`` per metric), ``predictor_eval.md`` and, for a predictor with
 tiers, ``rank_scatter.png`` of the first seed (the paper's Fig. 4).
+
+``--protocol NAME`` (or ``protocol:`` in the config file) runs a protocol of the
+literature instead (:mod:`.protocols`, :mod:`.protocol_cmd`): several datasets, training
+sizes and seeds, the whole space ranked, ``protocol_<space>.{json,md}``.
 """
 from __future__ import annotations
 
@@ -17,16 +21,16 @@ import numpy as np
 from .._io import atomic_write_json, atomic_write_text, writable_dir
 from ..baselines.registry import PREDICTORS
 from ..spaces.datasets import DATASETS, SPACES
-from . import config, plots
+from . import config, plots, protocol_cmd, protocol_tables
 from .arguments import add_data_arguments, add_execution_arguments
-from .config import PredictorEvalConfig
+from .config import PredictorEvalConfig, ProtocolEvalConfig
 from .harness import RecordStore, Task, run_tasks
 from .report import summarise
 from .tasks import PREDICTOR, check, execute
 
 #: Command-line flags that replace a config value (None = not given).
 OVERRIDES = ("space", "dataset", "predictor", "train_size", "val_size", "test_size", "seeds", "source", "data_dir",
-             "max_workers", "executor", "scheduler")
+             "max_workers", "executor", "scheduler", "protocol", "datasets", "train_sizes", "train_dataset")
 _NOT_SUMMARISED = ("seed", "n_train", "n_val", "n_test")
 
 
@@ -83,10 +87,7 @@ def evaluate(cfg: PredictorEvalConfig, out: Path, *, progress: bool = False,
     store = RecordStore(writable_dir(out, "--out"))
     status = run_tasks(tasks, store, execute, executor=cfg.executor, max_workers=cfg.max_workers,
                        scheduler=cfg.scheduler, log=log, check=check)
-    if status.failed or status.skipped_runs:
-        first = (status.failed + status.skipped_runs)[0]
-        raise RuntimeError(f"{len(status.failed + status.skipped_runs)} seed(s) did not finish; {first['run']}: "
-                           f"{first['reason']}\n{first.get('traceback') or ''}")
+    status.raise_unfinished("seed")
     found = store.results(tasks)
     result = summary(cfg, [r for _, r in found])
     atomic_write_json(out / "predictor_eval.json", result)
@@ -121,20 +122,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--test-size", type=int, dest="test_size", help="default: all remaining labelled archs")
     parser.add_argument("--seeds", type=int, nargs="+")
     parser.add_argument("--config", help="YAML with any of these keys and 'predictor_params' (model settings)")
+    protocol = parser.add_argument_group("protocol of the literature (instead of one split)")
+    protocol.add_argument("--protocol", help="'field' (alias 'tnasp'): TNASP / PINAT / NAR-Former / NN-Former: "
+                                             "train on N random architectures, rank the whole space")
+    protocol.add_argument("--datasets", nargs="+", help="restrict the protocol's datasets (NB201: cifar10 "
+                                                        "cifar100 imagenet16)")
+    protocol.add_argument("--train-sizes", type=int, nargs="+", dest="train_sizes",
+                          help="restrict the protocol's training sizes N (NB201: 78 156 469 781 1563; NB101: 100 172 "
+                               "424 4236)")
+    protocol.add_argument("--train-dataset", dest="train_dataset",
+                          help="NB201: train on this dataset's validation accuracy and score on the --datasets' "
+                               "truth as well (the transfer block)")
     add_data_arguments(parser)
     add_execution_arguments(parser)
     parser.add_argument("--out", required=True, help="output directory")
     parser.add_argument("--no-progress", action="store_true")
 
 
+def _protocol_asked(args: argparse.Namespace) -> bool:
+    """``--protocol``, or a ``protocol`` key in the config file."""
+    return args.protocol is not None or (args.config is not None and "protocol" in config.read_yaml(args.config))
+
+
 def run(args: argparse.Namespace) -> int:
-    cfg = config.load(PredictorEvalConfig, args.config, {k: getattr(args, k) for k in OVERRIDES})
+    model = ProtocolEvalConfig if _protocol_asked(args) else PredictorEvalConfig
+    cfg = config.load(model, args.config, {k: getattr(args, k) for k in OVERRIDES})
     out = Path(args.out)
     try:
-        result = evaluate(cfg, out, progress=not args.no_progress)
-    except RuntimeError as exc:  # a seed failed: its message and traceback, then exit 1
+        if model is ProtocolEvalConfig:
+            result = protocol_cmd.evaluate(cfg, out, progress=not args.no_progress)
+            text, wrote = protocol_tables.format_markdown(result), protocol_cmd.output_paths(out, cfg.space)
+        else:
+            result = evaluate(cfg, out, progress=not args.no_progress)
+            text, wrote = format_markdown(result), (out / "predictor_eval.json",)
+    except RuntimeError as exc:  # a task failed: its message and traceback, then exit 1
         print(f"naslib-nar evaluate-predictor: {exc}")
         return 1
-    print(format_markdown(result))
-    print(f"wrote {out / 'predictor_eval.json'}")
+    print(text)
+    print("wrote " + ", ".join(map(str, wrote)))
     return 0

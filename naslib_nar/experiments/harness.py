@@ -136,6 +136,15 @@ class Status:
     failed: List[Dict[str, Any]] = field(default_factory=list)
     redone: List[str] = field(default_factory=list)
 
+    def raise_unfinished(self, what: str) -> None:
+        """Raise RuntimeError, with the first failure's reason and traceback, when a task
+        (``what``, e.g. 'seed') failed or was skipped."""
+        unfinished = self.failed + self.skipped_runs
+        if unfinished:
+            first = unfinished[0]
+            raise RuntimeError(f"{len(unfinished)} {what}(s) did not finish; {first['run']}: {first['reason']}\n"
+                               f"{first.get('traceback') or ''}")
+
     def to_dict(self) -> Dict[str, Any]:
         return {"done_before": self.done_before, "ran": self.ran, "skipped_runs": self.skipped_runs,
                 "failed": self.failed, "redone": self.redone}

@@ -1,11 +1,13 @@
 """What a worker runs for a :class:`~naslib_nar.experiments.harness.Task`, in any process.
 
-Two kinds of task: ``search`` (one run of a registry method: space, dataset, method,
-budget, seed, params, source) and ``predictor`` (one predictor at one training size and
-seed). :func:`execute` never raises and returns the result instead of writing it: the
-parent stores it (:mod:`.harness`), with the warnings the task raised (one line each,
-for the parent to show once). A worker process loads each benchmark table once and keeps
-it for its next tasks.
+Three kinds of task: ``search`` (one run of a registry method: space, dataset, method,
+budget, seed, params, source), ``predictor`` (one predictor at one training size and
+seed) and ``protocol`` (one predictor of a ``--protocol`` evaluation at one training
+dataset, size and seed, scored on the whole space of every dataset). :func:`execute`
+never raises and returns the result instead of writing it: the parent stores it
+(:mod:`.harness`), with the warnings the task raised (one line each, for the parent to
+show once). A worker process loads each benchmark table once and keeps it for its next
+tasks.
 
 :func:`check` is what the parent runs before any worker starts: a search task's searcher
 is started on its benchmark exactly as a run starts it (the runner's budget clipping
@@ -23,14 +25,18 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from ..baselines.registry import RUNNER_PARAMS, SEARCHERS, build_searcher, get_method, why_unavailable
 from ..benchmarks.load import encode_rows, load_benchmark
+from ..spaces.datasets import DATASETS_OF
 from ..search.runner import run_search
 from ..search.searcher import Searcher
 from .executors import Outcome
 from .harness import Task
 from .predictor_eval import check_sizes, evaluate_seed
+from .protocol_eval import check_train_size, score_whole_space
+from .protocols import PROTOCOLS
 
 SEARCH = "search"
 PREDICTOR = "predictor"
+PROTOCOL = "protocol"
 
 _BENCHMARKS: Dict[Tuple[Any, ...], Any] = {}
 _ENCODED: Dict[Tuple[Any, ...], Any] = {}
@@ -78,7 +84,19 @@ def _predictor(task: Task) -> Dict[str, Any]:
                          scatter=bool(key.get("scatter")))
 
 
-_KINDS: Dict[str, Callable[[Task], Dict[str, Any]]] = {SEARCH: _search, PREDICTOR: _predictor}
+def _protocol(task: Task) -> Dict[str, Any]:
+    key, options = task.key, task.options
+    where = (key["space"], key["train_dataset"], key["source"], options.get("data_dir"))
+    bench = cached_benchmark(*where)
+    targets = {ds: cached_benchmark(key["space"], ds, key["source"], options.get("data_dir"))
+               for ds in DATASETS_OF[key["space"]]}
+    return score_whole_space(bench, _labelled_encoding(where, bench), targets,
+                             PROTOCOLS[key["protocol"]].spaces[key["space"]].truths, predictor=key["predictor"],
+                             train_size=key["train_size"], seed=key["seed"], params=key["params"],
+                             progress=bool(options.get("progress")))
+
+
+_KINDS: Dict[str, Callable[[Task], Dict[str, Any]]] = {SEARCH: _search, PREDICTOR: _predictor, PROTOCOL: _protocol}
 
 
 def _one_line(caught: Iterable[warnings.WarningMessage]) -> List[str]:
@@ -140,7 +158,14 @@ def _check_predictor(task: Task) -> None:
                 key["test_size"])
 
 
-_CHECKS: Dict[str, Callable[[Task], None]] = {SEARCH: _check_search, PREDICTOR: _check_predictor}
+def _check_protocol(task: Task) -> None:
+    key = task.key
+    bench = cached_benchmark(key["space"], key["train_dataset"], key["source"], task.options.get("data_dir"))
+    check_train_size(len(bench.labelled_rows("val_acc")), key["train_size"], bench.space)
+
+
+_CHECKS: Dict[str, Callable[[Task], None]] = {SEARCH: _check_search, PREDICTOR: _check_predictor,
+                                              PROTOCOL: _check_protocol}
 #: Checks done in this process: key without the seed (a start depends on the seed only
 #: through its random draws) and data folder -> the warnings they raised.
 _CHECKED: Dict[str, List[str]] = {}

@@ -10,6 +10,7 @@ import pickle
 
 import numpy as np
 import pytest
+from scipy.stats import kendalltau
 
 from naslib_nar.benchmarks import load_nb201
 from naslib_nar.benchmarks import nb201 as nb201_module
@@ -18,6 +19,8 @@ from naslib_nar.spaces.nb201 import NB201Space
 SPACE = NB201Space()
 PREFIXES = ("c10", "c100", "in16")
 NUMERIC = ("valid", "test", "valid_12ep", "test_12ep", "params_mb", "latency_s", "train_time_s")
+#: The column of the val_acc model on the whole test set (valtest_acc), per prefix.
+VALTEST = {"c10": "c10_valid_oritest", "c100": "c100_valtest", "in16": "in16_valtest"}
 
 
 def _synthetic_table():
@@ -30,6 +33,7 @@ def _synthetic_table():
         for j, name in enumerate(NUMERIC):
             table[f"{p}_{name}"] = 10 * k + j + (idx % 97) / 100
         table[f"{p}_params_mb"] = SPACE.network_params(archs, ("cifar10", "cifar100", "imagenet16")[k]) / 1e6
+        table[VALTEST[p]] = 10 * k + 9 + (idx % 89) / 100
     return table
 
 
@@ -85,6 +89,7 @@ def test_shared_table_columns_map_to_metrics(csv_dir, table, dataset, prefix):
     for metric, column in [("val_acc", "valid"), ("test_acc", "test"), ("val_acc_12ep", "valid_12ep"),
                            ("test_acc_12ep", "test_12ep"), ("latency", "latency_s"), ("train_time", "train_time_s")]:
         np.testing.assert_allclose(bench.metric(metric)[rows], table[f"{prefix}_{column}"])
+    np.testing.assert_allclose(bench.metric("valtest_acc")[rows], table[VALTEST[prefix]])
     np.testing.assert_array_equal(bench.metric("params")[rows], SPACE.network_params(SPACE.all_archs(), dataset))
     np.testing.assert_array_equal(bench.metric("flops")[rows],
                                   SPACE.network_flops(SPACE.all_archs(), dataset, include_bn=False))
@@ -203,6 +208,18 @@ def test_shared_table_optima(data_dir):
         assert "shared table" in bench.source
         assert np.nanmax(bench.metric("val_acc")) == pytest.approx(val, abs=0.005)
         assert np.nanmax(bench.metric("test_acc")) == pytest.approx(test, abs=0.005)
+
+
+@pytest.mark.data
+def test_valtest_is_the_validation_models_test_accuracy(data_dir):
+    """cifar10's test_acc is another model's (trained on train+valid); valtest_acc is the
+    cifar10-valid model of val_acc on the test set, so it ranks far closer to val_acc."""
+    bench = load_nb201("cifar10", "shared", data_dir=data_dir)
+    val, test, valtest = (bench.metric(m) for m in ("val_acc", "test_acc", "valtest_acc"))
+    assert np.isfinite(valtest).all() and not np.array_equal(valtest, test)
+    assert np.nanmax(valtest) == pytest.approx(91.52, abs=0.005)
+    assert kendalltau(val, valtest).statistic > kendalltau(val, test).statistic + 0.05
+    assert "valtest_acc" not in load_nb201("cifar10", "packaged").metric_names  # shared only
 
 
 # ---------------------------------------------------------------------- NASLib files
