@@ -58,17 +58,17 @@ def time_fits(bench: Any, enc: Any, y: np.ndarray, name: str, params: Dict[str, 
             "kendall_tau_vs_val": float(np.mean(taus)), "estimator": est}
 
 
-def naslib_fits(python: str, n: int, repeats: int) -> List[Dict[str, Any]]:
+def naslib_fits(python: str, names: List[str], n: int, repeats: int) -> List[Dict[str, Any]]:
     """NASLib's predictors at ``n`` labels on NB201 cifar10 via our predictors runner."""
     config = Path(__file__).resolve().parents[1] / "configs" / "naslib" / "nb201_predictors.yaml"
     rows = []
     with tempfile.TemporaryDirectory() as out:
         seeds = str(list(range(repeats)))
         command = [python, "-m", "naslib_nar.runners.predictors", "--config-file", str(config), "predictors",
-                   str(list(NASLIB_PREDICTORS)), "experiment_type", "single", "train_size_single", str(n),
+                   str(list(names)), "experiment_type", "single", "train_size_single", str(n),
                    "seeds", seeds, "out_dir", out]
         subprocess.run(command, check=True, cwd=Path(__file__).resolve().parents[1])
-        for name in NASLIB_PREDICTORS:
+        for name in names:
             fits = [json.loads(p.read_text()) for p in
                     sorted(Path(out).glob(f"nasbench201/cifar10/predictors/{name}/*/errors.json"))]
             fit_s = [record[-1]["fit_time"] for record in fits]
@@ -86,6 +86,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
     parser.add_argument("--naslib-python", help="a Python that imports NASLib (adds NASLib's predictors, NB201)")
+    parser.add_argument("--naslib-predictors", nargs="+", default=list(NASLIB_PREDICTORS))
     args = parser.parse_args()
     load_before = os.getloadavg()
     rows: List[Dict[str, Any]] = []
@@ -106,7 +107,7 @@ def main() -> None:
                          "score_goal_s": SCORE_GOAL_S if space == "nb201" and name == "nar" else ""})
             print(rows[-1], flush=True)
     if args.naslib_python and "nb201" in args.spaces:
-        rows += naslib_fits(args.naslib_python, SIZES["nb201"], args.repeats)
+        rows += naslib_fits(args.naslib_python, args.naslib_predictors, SIZES["nb201"], args.repeats)
     save_results("predictor_cost", rows,
                  ["space", "predictor", "n_train", "fit_median_s", "fit_times_s", "fit_goal_s", "n_scored",
                   "score_all_s", "score_all_with_encoding_s", "score_goal_s", "kendall_tau_vs_val"],

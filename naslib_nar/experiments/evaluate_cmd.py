@@ -18,15 +18,15 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 
-from .._io import atomic_write_json, atomic_write_text, writable_dir
+from .._io import atomic_write_json, atomic_write_text
 from ..baselines.registry import PREDICTORS
 from ..spaces.datasets import DATASETS, SPACES
 from . import config, plots, protocol_cmd, protocol_tables
 from .arguments import add_data_arguments, add_execution_arguments
 from .config import PredictorEvalConfig, ProtocolEvalConfig
-from .harness import RecordStore, Task, run_tasks
+from .harness import Task
 from .report import summarise
-from .tasks import PREDICTOR, check, execute
+from .tasks import PREDICTOR, run_to_completion
 
 #: Command-line flags that replace a config value (None = not given).
 OVERRIDES = ("space", "dataset", "predictor", "train_size", "val_size", "test_size", "seeds", "source", "data_dir",
@@ -84,11 +84,7 @@ def evaluate(cfg: PredictorEvalConfig, out: Path, *, progress: bool = False,
     Raises RuntimeError, with the first failure's reason, when a seed did not finish.
     """
     tasks = plan(cfg, progress)
-    store = RecordStore(writable_dir(out, "--out"))
-    status = run_tasks(tasks, store, execute, executor=cfg.executor, max_workers=cfg.max_workers,
-                       scheduler=cfg.scheduler, log=log, check=check)
-    status.raise_unfinished("seed")
-    found = store.results(tasks)
+    found = run_to_completion(tasks, out, cfg, log=log, unit="seed")
     result = summary(cfg, [r for _, r in found])
     atomic_write_json(out / "predictor_eval.json", result)
     atomic_write_text(out / "predictor_eval.md", format_markdown(result))

@@ -15,14 +15,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from .._io import atomic_write_json, atomic_write_text, writable_dir
+from .._io import atomic_write_json, atomic_write_text
 from . import config
 from .config import ProtocolEvalConfig
-from .harness import RecordStore, Task, run_tasks
+from .harness import Task
 from .protocol_tables import format_markdown
 from .protocols import PROTOCOLS, TRUTH_WORDS
 from .report import summarise
-from .tasks import PROTOCOL, check, execute
+from .tasks import PROTOCOL, run_to_completion
 
 #: What each cell summarises over seeds: the scores, then the fit's timings.
 _SCORES = ("kendall_tau", "spearman")
@@ -105,11 +105,7 @@ def evaluate(cfg: ProtocolEvalConfig, out: Path, *, progress: bool = False,
     Raises RuntimeError, with the first failure's reason, when a task did not finish.
     """
     tasks = plan(cfg, progress)
-    store = RecordStore(writable_dir(out, "--out"))
-    status = run_tasks(tasks, store, execute, executor=cfg.executor, max_workers=cfg.max_workers,
-                       scheduler=cfg.scheduler, log=log, check=check)
-    status.raise_unfinished("task")
-    result = summary(cfg, store.results(tasks))
+    result = summary(cfg, run_to_completion(tasks, out, cfg, log=log, unit="task"))
     json_path, md_path = output_paths(out, cfg.space)
     atomic_write_json(json_path, result)
     atomic_write_text(md_path, format_markdown(result))

@@ -29,7 +29,8 @@ from ..spaces.datasets import DATASETS_OF
 from ..search.runner import run_search
 from ..search.searcher import Searcher
 from .executors import Outcome
-from .harness import Task
+from .._io import writable_dir
+from .harness import RecordStore, Task, run_tasks
 from .predictor_eval import check_sizes, evaluate_seed
 from .protocol_eval import check_train_size, score_whole_space
 from .protocols import PROTOCOLS
@@ -185,3 +186,15 @@ def check(task: Task) -> List[str]:
                 pass
         _CHECKED[same] = _one_line(caught)
     return _CHECKED[same]
+
+
+def run_to_completion(tasks: List[Task], out: Any, settings: Any, *, log: Optional[Any], unit: str
+                      ) -> List[Tuple[Task, Dict[str, Any]]]:
+    """Run the ``tasks`` not stored in the folder ``out`` yet with ``settings``' executor,
+    then return every task's stored result; a RuntimeError naming the first failure when
+    one did not finish (``unit`` names a task in that message: 'seed', 'task')."""
+    store = RecordStore(writable_dir(out, "--out"))
+    status = run_tasks(tasks, store, execute, executor=settings.executor, max_workers=settings.max_workers,
+                       scheduler=settings.scheduler, log=log, check=check)
+    status.raise_unfinished(unit)
+    return store.results(tasks)

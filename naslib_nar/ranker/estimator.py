@@ -54,6 +54,9 @@ class NeuralArchitectureRanker(RankingEstimator):
         the same); the FLOPs/params channels otherwise span very different scales.
     epochs, batch_size, lr_mul, warmup_steps, weight_decay, ranking_weight : training overrides
         (``ranking_weight`` is lambda of Eq. 12).
+    ema_decay : float or None
+        End with an exponential moving average of the weights (``fast``: 0.998, used
+        below 1,000 training architectures, where it measured better; 0 = off).
     min_steps, batches_per_epoch : int or None
         Training length for few labels: an epoch has at least ``batches_per_epoch`` batches
         (smaller batches, never below 16) and training runs at least ``min_steps``

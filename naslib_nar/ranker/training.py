@@ -34,6 +34,7 @@ class TrainConfig:
     min_steps: int = 0
     batches_per_epoch: int = 1
     ema_decay: float = 0.0
+    ema_max_train: Optional[int] = None
     precision: str = "fp32"
 
     def batch_size_for(self, n: int) -> int:
@@ -117,6 +118,8 @@ def train_nar(
     the scores is restored at the end (the reference keeps its best checkpoint by
     validation tier accuracy; we rank, so we select by ranking quality).
     ``on_batch(indices)`` is called with each batch's row indices (for tier statistics).
+    With ``ema_decay`` the model ends with an exponential moving average of its weights,
+    if fewer than ``ema_max_train`` (None: any number of) distinct architectures train.
     ``n_distinct`` is the number of distinct labelled architectures behind ``tensors``
     (fewer than its rows when augmented copies follow them): batch size and training
     length are set by it, so copies add variety, not steps.
@@ -126,10 +129,6 @@ def train_nar(
         model.parameters(), lr=0.0, betas=config.betas, eps=config.eps, weight_decay=config.weight_decay
     )
     history: Dict[str, Any] = {"loss": [], "val_kendall_tau": [], "lr": []}
-    averaged = None
-    if config.ema_decay > 0:
-        averaged = torch.optim.swa_utils.AveragedModel(
-            model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(config.ema_decay))
     best_tau, best_state, best_epoch = -np.inf, None, None
     step = start_step
     n_rows = tensors.shape[0]
@@ -137,6 +136,10 @@ def train_nar(
     batch_size = config.batch_size_for(n_distinct)
     steps = max(config.epochs * max(n_distinct // batch_size, 1), config.min_steps - start_step)
     n_epochs = -(-steps // max(n_rows // batch_size, 1))
+    averaged = None
+    if config.ema_decay > 0 and (config.ema_max_train is None or n_distinct < config.ema_max_train):
+        averaged = torch.optim.swa_utils.AveragedModel(
+            model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(config.ema_decay))
     bar = tqdm(range(n_epochs), desc="NAR fit", unit="epoch", disable=not progress, leave=False)
     for epoch in bar:
         model.train()

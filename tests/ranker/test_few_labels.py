@@ -67,3 +67,9 @@ def test_fast_preset_recipe_and_faithful_unchanged():
     fast, faithful = train_preset("nb101", "fast"), train_preset("nb101", "faithful")
     assert fast["min_steps"] == 1000 and fast["batches_per_epoch"] == 8
     assert faithful["min_steps"] == 0 and faithful["batches_per_epoch"] == 1 and faithful["lr_mul"] == 0.1
+
+
+def test_ema_is_left_out_from_ema_max_train_architectures_on():
+    _, raw = _train(64, epochs=3, batches_per_epoch=4)
+    _, many = _train(64, epochs=3, batches_per_epoch=4, ema_decay=0.9, ema_max_train=64)
+    assert torch.equal(raw.score_head[0].weight, many.score_head[0].weight)
