@@ -56,7 +56,7 @@ class NeuralArchitectureRanker(RankingEstimator):
         (``ranking_weight`` is lambda of Eq. 12).
     ema_decay : float or None
         End with an exponential moving average of the weights (``fast``: 0.998, used
-        below 1,000 training architectures, where it measured better; 0 = off).
+        below 500 training architectures, where it measured better; 0 = off).
     min_steps, batches_per_epoch : int or None
         Training length for few labels: an epoch has at least ``batches_per_epoch`` batches
         (smaller batches, never below 16) and training runs at least ``min_steps``
