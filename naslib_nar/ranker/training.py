@@ -46,6 +46,17 @@ class TrainConfig:
         """
         return max(min(self.batch_size, n // self.batches_per_epoch), min(16, self.batch_size))
 
+    def schedule(self, n_rows: int, n_distinct: int, start_step: int = 0) -> Tuple[int, int]:
+        """(batch size, epochs) for ``n_rows`` training rows behind ``n_distinct`` labelled
+        architectures: ``epochs`` passes' worth of steps over the distinct ones, at least
+        ``min_steps`` in all (counted from step 0 of the model, so warm refits add epochs only)."""
+        batch_size = self.batch_size_for(n_distinct)
+        steps = max(self.epochs * max(n_distinct // batch_size, 1), self.min_steps - start_step)
+        return batch_size, -(-steps // max(n_rows // batch_size, 1))
+
+    def uses_ema(self, n_distinct: int) -> bool:
+        return self.ema_decay > 0 and (self.ema_max_train is None or n_distinct < self.ema_max_train)
+
 
 def transformer_lr(step: int, dim: int, lr_mul: float, warmup_steps: int) -> float:
     """lr = lr_mul * D^-0.5 * min(step^-0.5, step * warmup^-1.5), step counted from 1."""
@@ -133,11 +144,9 @@ def train_nar(
     step = start_step
     n_rows = tensors.shape[0]
     n_distinct = n_rows if n_distinct is None else n_distinct
-    batch_size = config.batch_size_for(n_distinct)
-    steps = max(config.epochs * max(n_distinct // batch_size, 1), config.min_steps - start_step)
-    n_epochs = -(-steps // max(n_rows // batch_size, 1))
+    batch_size, n_epochs = config.schedule(n_rows, n_distinct, start_step)
     averaged = None
-    if config.ema_decay > 0 and (config.ema_max_train is None or n_distinct < config.ema_max_train):
+    if config.uses_ema(n_distinct):
         averaged = torch.optim.swa_utils.AveragedModel(
             model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(config.ema_decay))
     bar = tqdm(range(n_epochs), desc="NAR fit", unit="epoch", disable=not progress, leave=False)
@@ -145,7 +154,7 @@ def train_nar(
         model.train()
         model.restart_tier_means()
         epoch_loss = 0.0
-        batches = epoch_batches(tensors.shape[0], batch_size, generator)
+        batches = epoch_batches(n_rows, batch_size, generator)
         for idx in batches:
             step += 1
             lr = transformer_lr(step, model.dim, config.lr_mul, config.warmup_steps)
