@@ -1,9 +1,11 @@
-"""What our NASLib runners print and write: the search summary and the predictor table.
+"""What our NASLib runners print and write: the search summary, the predictor table and
+the NAS table.
 
 NASLib's NB201 "test accuracy" is the validation accuracy (it reads ``eval_acc1es`` for
 both), so the search summary adds the final architecture's real test accuracy from our
-table. The predictor table puts every predictor's NASLib ``errors.json`` records side by
-side. Nothing here imports NASLib: inputs are our arrays and NASLib's JSON records.
+table, and the NAS table (optimizers x datasets over seeds) shows both. The predictor table
+puts every predictor's NASLib ``errors.json`` records side by side. Nothing here imports
+NASLib: inputs are our arrays, our summaries and NASLib's JSON records.
 """
 from __future__ import annotations
 
@@ -11,16 +13,18 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 
 from ..benchmarks.load import load_benchmark
 from ..spaces.nb101 import NB101Space
 from ..spaces.nb201 import NB201Space
+from ..spaces.datasets import NASLIB_DATASET_NAMES
 from .runner_config import NASSettings
 
-__all__ = ["search_summary", "table_summary", "format_search_summary", "table_row", "format_table"]
+__all__ = ["search_summary", "table_summary", "format_search_summary", "table_row", "format_table",
+           "nas_table_rows", "format_nas_table"]
 
 
 def search_summary(settings: NASSettings, archs: Any, *, naslib_test: float, seconds: float, save: str,
@@ -137,4 +141,77 @@ def format_table(rows: List[Dict[str, Any]]) -> str:
             str(size), name, stat("kendalltau"), stat("spearman"), stat("precision_20", digits=2),
             stat("fit_time", digits=2), stat("query_time", 1000.0, 3), str(len(group)), ",".join(sets),
         ]) + " |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- NAS table
+#: Per-dataset values of our table that every summary of that dataset repeats.
+_TABLE_OPTIMA = ("best_test_acc_in_table", "test_acc_of_best_val_arch", "best_val_acc_in_table")
+
+
+def _stats(values: List[Any]) -> Dict[str, Any]:
+    """Mean and population std (ddof=0) of the values that are not None, and their count."""
+    arr = np.array([v for v in values if v is not None], dtype=np.float64)
+    if arr.size == 0:
+        return {"mean": None, "std": None, "n": 0}
+    return {"mean": float(arr.mean()), "std": float(arr.std()), "n": int(arr.size)}
+
+
+def nas_table_rows(summaries: List[Mapping[str, Any]], order: Sequence[str] = ()) -> List[Dict[str, Any]]:
+    """One row per (search space, dataset, optimizer) of nas runner summaries: over its seeds,
+    the final architecture's test accuracy from our table, NASLib's number and the search
+    seconds. Datasets in NASLib's order; optimizers in ``order``, then by name."""
+    groups: Dict[tuple, List[Mapping[str, Any]]] = {}
+    for s in summaries:
+        groups.setdefault((s["search_space"], s["dataset"], s["optimizer"]), []).append(s)
+    datasets = list(NASLIB_DATASET_NAMES.values())
+    rank = {name: i for i, name in enumerate(order)}
+
+    def key(k: tuple) -> tuple:
+        return (k[0], datasets.index(k[1]) if k[1] in datasets else len(datasets), k[1],
+                rank.get(k[2], len(rank)), k[2])
+
+    rows = []
+    for space, dataset, optimizer in sorted(groups, key=key):
+        group = sorted(groups[(space, dataset, optimizer)], key=lambda s: s["seed"])
+        row: Dict[str, Any] = {
+            "search_space": space, "dataset": dataset, "optimizer": optimizer,
+            "seeds": [s["seed"] for s in group], "queries": sorted({s["queries"] for s in group}),
+            "test_acc": _stats([s.get("test_acc") for s in group]),
+            "naslib_test_accuracy": _stats([s.get("naslib_test_accuracy") for s in group]),
+            "search_seconds": _stats([s.get("search_seconds") for s in group]),
+        }
+        row.update({k: group[0].get(k) for k in _TABLE_OPTIMA})
+        rows.append(row)
+    return rows
+
+
+def _mean_std(stats: Mapping[str, Any], n_seeds: int, digits: int = 2) -> str:
+    if stats["mean"] is None:
+        return "n/a"
+    text = f"{stats['mean']:.{digits}f}" + (f" ± {stats['std']:.{digits}f}" if stats["n"] > 1 else "")
+    return text + (f" (n={stats['n']})" if stats["n"] != n_seeds else "")
+
+
+def format_nas_table(rows: List[Mapping[str, Any]]) -> str:
+    """Markdown: a line per optimizer and dataset, then the optimum of our table for that dataset."""
+    def show(value: Any) -> str:
+        return "n/a" if value is None else f"{value:.2f}"
+
+    head = ["search space", "dataset", "optimizer", "queries", "seeds", "test accuracy (our table)",
+            "NASLib's number (validation accuracy)", "search seconds"]
+    lines = ["Final architecture of each run; mean ± std (population) over seeds. NASLib's number is "
+             "Trainer.evaluate(), on NAS-Bench-201 the validation accuracy; the test accuracy is looked up "
+             "in our table.", "", "| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    for i, row in enumerate(rows):
+        n = len(row["seeds"])
+        lines.append("| " + " | ".join([
+            row["search_space"], row["dataset"], row["optimizer"], ",".join(map(str, row["queries"])), str(n),
+            _mean_std(row["test_acc"], n), _mean_std(row["naslib_test_accuracy"], n),
+            _mean_std(row["search_seconds"], n, digits=1)]) + " |")
+        if i + 1 == len(rows) or rows[i + 1]["dataset"] != row["dataset"] \
+                or rows[i + 1]["search_space"] != row["search_space"]:
+            lines.append(f"| {row['search_space']} | {row['dataset']} | *optimum of our table* | | | "
+                         f"{show(row['best_test_acc_in_table'])} (best-validation architecture: "
+                         f"{show(row['test_acc_of_best_val_arch'])}) | {show(row['best_val_acc_in_table'])} | |")
     return "\n".join(lines)

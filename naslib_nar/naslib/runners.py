@@ -13,6 +13,9 @@ data is loaded; what is printed and written is made in :mod:`~naslib_nar.naslib.
   real test accuracy from our table (NASLib's NB201 "test accuracy" is validation accuracy).
 * :func:`run_predictors` (``python -m naslib_nar.runners.predictors --config-file X``): NASLib's
   ``PredictorEvaluator`` for every name in ``predictors:`` on the same data, then one table.
+* :func:`run_nas_table` (``python -m naslib_nar.runners.nas_table --config-file X --out DIR``):
+  :func:`run_nas` for optimizers x datasets x seeds, one process per run, resumable, then the
+  table over seeds (:mod:`~naslib_nar.naslib.nas_table`).
 """
 from __future__ import annotations
 
@@ -23,13 +26,15 @@ import os
 import time
 from typing import Any, Dict, List, Sequence
 
+from .._io import atomic_write_json
 from .convert import graphs_to_archs
 from .dataset_api import get_dataset_api
+from .nas_table import run_nas_table
 from .registry import make_naslib_predictor, make_optimizer
 from .reports import format_search_summary, format_table, search_summary, table_row, table_summary
 from .runner_config import config_file_of, nas_settings, predictor_settings
 
-__all__ = ["run_nas", "run_predictors", "load_config"]
+__all__ = ["run_nas", "run_predictors", "run_nas_table", "load_config"]
 
 
 def load_config(argv: Sequence[str], config_type: str) -> Any:
@@ -76,8 +81,7 @@ def run_nas(argv: Sequence[str]) -> Dict[str, Any]:
     summary = search_summary(settings, archs, naslib_test=naslib_test, seconds=seconds, save=config.save,
                              dataset_api=dataset_api, optimizer_info=info)
     summary.update(table_summary(settings, archs))
-    with open(os.path.join(config.save, "summary.json"), "w") as handle:
-        json.dump(summary, handle, indent=2)
+    atomic_write_json(os.path.join(config.save, "summary.json"), summary)  # its presence marks a finished run
     print(format_search_summary(summary))
     return summary
 

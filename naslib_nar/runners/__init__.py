@@ -2,9 +2,11 @@
 
 * ``python -m naslib_nar.runners.nas --config-file configs/naslib/nb201_cifar10_nar_sampler.yaml``
 * ``python -m naslib_nar.runners.predictors --config-file configs/naslib/nb201_predictors.yaml``
+* ``python -m naslib_nar.runners.nas_table --config-file configs/naslib/nb201_nas_table.yaml --out DIR``
 
-Both take NASLib's command line (``--config-file`` then ``key value`` overrides such as
-``search.epochs 50``) and need NASLib installed.
+The first two take NASLib's command line (``--config-file`` then ``key value`` overrides such
+as ``search.epochs 50``); the table takes ``--optimizers``, ``--datasets``, ``--seeds`` and
+``--out``. All need NASLib installed.
 """
 from __future__ import annotations
 

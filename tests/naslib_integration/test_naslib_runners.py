@@ -1,4 +1,4 @@
-"""The runners (python -m naslib_nar.runners.nas / .predictors) and their example configs."""
+"""The runners (python -m naslib_nar.runners.nas / .predictors / .nas_table) and their example configs."""
 from __future__ import annotations
 
 import json
@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 pytest.importorskip("naslib")
 
@@ -78,3 +79,26 @@ def test_nas_runner_reports_real_test_accuracy(data_dir, tmp_path, capsys):
     assert summary["optimizer_info"]["n_fits"] == 1
     assert "test accuracy (our table)" in capsys.readouterr().out
     assert os.path.isfile(summary["errors_json"])
+
+
+def test_nas_table_runs_naslib_optimizers_in_their_own_processes(tmp_path, capsys):
+    from naslib_nar.runners import nas_table
+
+    config = yaml.safe_load(next(p for p in CONFIGS if p.name == "nb201_nas_table.yaml").read_text())
+    config["search"]["epochs"] = 12
+    path = tmp_path / "table.yaml"
+    path.write_text(yaml.safe_dump(config))
+    argv = ["--config-file", str(path), "--optimizers", "rs", "re", "--datasets", "cifar10", "--seeds", "0",
+            "--out", str(tmp_path / "table")]
+    assert nas_table.main(argv) == 0
+    assert "2 runs, 0 already done, 2 to run" in capsys.readouterr().out
+    stored = json.loads((tmp_path / "table" / "nas_table.json").read_text())
+    assert [(r["optimizer"], r["seeds"], r["queries"]) for r in stored["rows"]] == [("rs", [0], [12]), ("re", [0], [12])]
+    for run in stored["runs"]:
+        _, trajectory = json.loads((Path(run["save"]) / "errors.json").read_text())
+        assert len(trajectory["test_acc"]) == 12  # NASLib's own record of the run
+        assert run["naslib_test_accuracy"] == pytest.approx(run["val_acc"], abs=1e-3)  # NASLib's NB201 "test" is val
+        assert run["test_acc"] is not None and run["test_acc"] != run["val_acc"]
+    assert "| nasbench201 | cifar10 | re | 12 | 1 |" in (tmp_path / "table" / "nas_table.md").read_text()
+    assert nas_table.main(argv) == 0
+    assert "2 runs, 2 already done, 0 to run" in capsys.readouterr().out
