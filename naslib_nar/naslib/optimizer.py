@@ -26,6 +26,7 @@ from ..baselines.registry import build_searcher, searcher_params
 from ..benchmarks.base import TabularBenchmark
 from ..search.nar import NARSearcher
 from ..search.searcher import SearchContext
+from ..search.settings import resolve
 from ..search.stepwise import OneAtATime
 from ..spaces.datasets import check_dataset
 from ..spaces.nb101 import NB101Space
@@ -36,9 +37,12 @@ __all__ = ["NARSampler", "queryable_table"]
 
 logger = logging.getLogger(__name__)
 
-#: Defaults of the ``search:`` keys NARSampler reads (``sample_size`` None = the paper's
-#: candidates per iteration: 128 on NB201, 256 on NB101).
-DEFAULTS: Dict[str, Any] = {"num_init": 10, "k": 10, "sample_size": None, "top_n": 5, "random_fraction": 0.5,
+#: Defaults of the ``search:`` keys NARSampler reads. None takes the ``nar`` method's own
+#: default (:mod:`naslib_nar.search.settings`: ``sample_size`` = candidates per iteration,
+#: ``top_n`` queries per iteration, ``random_fraction``), so ``nar_sampler`` at its defaults
+#: is the budget-regime NAR of ``naslib-nar compare``; ``num_init`` and ``k`` are NASLib's
+#: (10 random queries first, a re-fit after every ``k`` queries).
+DEFAULTS: Dict[str, Any] = {"num_init": 10, "k": 10, "sample_size": None, "top_n": None, "random_fraction": None,
                             "preset": "fast", "ranker": {}, "nar": {}}
 #: NARSearcher parameters set from the keys above, so not accepted in ``search.nar``.
 SET_BY_SEARCH_KEYS = ("n_init", "refit_every", "candidates", "top_n", "random_fraction", "predictor", "ranker_cache")
@@ -127,15 +131,18 @@ class NARSampler(MetaOptimizer):
         check_param("epochs", self.epochs, int, owner=owner, min_val=1)
         check_param("num_init", self.num_init, int, owner=owner, min_val=2)
         check_param("k", self.k, int, owner=owner, min_val=1)
-        check_param("top_n", self.top_n, int, owner=owner, min_val=1)
+        check_param("top_n", self.top_n, int, owner=owner, min_val=1, allow_none=True)
+        check_param("random_fraction", self.random_fraction, float, owner=owner, min_val=0.0, max_val=1.0,
+                    allow_none=True)
         check_param("preset", self.preset, str, owner=owner, choices=("faithful", "fast", "tiny"))
         check_keys(self.search_params, [key for key in searcher_params(NARSearcher) if key not in SET_BY_SEARCH_KEYS],
                    owner=owner, path=("search", "nar"))
-        params = {"n_init": self.num_init, "refit_every": math.ceil(self.k / self.top_n), "top_n": self.top_n,
-                  "random_fraction": self.random_fraction, "predictor": {"preset": self.preset, **self.ranker_params},
-                  **self.search_params}
-        if self.sample_size is not None:
-            params["candidates"] = self.sample_size
+        top_n = self.top_n if self.top_n is not None else resolve("nar", self.space, {}).top_n
+        params = {"n_init": self.num_init, "refit_every": math.ceil(self.k / top_n), "top_n": top_n,
+                  "predictor": {"preset": self.preset, **self.ranker_params}, **self.search_params}
+        for key, value in (("candidates", self.sample_size), ("random_fraction", self.random_fraction)):
+            if value is not None:
+                params[key] = value
         self.searcher = build_searcher(NARSearcher, self.space, params, owner=owner)
 
     def new_epoch(self, epoch: int) -> None:

@@ -14,18 +14,24 @@ how the predictor is trained and which labels count.
   does not know its training set either, and excluding it would hide the optimum from the
   search in about 8% of NB201 runs.
 * :class:`NARSearcher` (budget regime): every label counts. ``n_init`` random labels
-  (default ``round(0.07 * budget)``, at least 2 * n_tiers: 10 at 50-150 labels) train
-  the ranker on all of them (no validation split: with tens of labels a held-out set
-  cannot pick an epoch and would cost budget); then each iteration samples k candidates
-  with the current tier statistics, adds the one-mutation neighbourhoods of the
-  ``neighbours`` best labelled architectures (default 5: the labelled top tier), asks
-  for the ``top_n`` (default 10) never-labelled candidates the ranker puts in T1 with the
-  best scores, and adds them to the training set; the ranker is re-fitted every
-  ``refit_every`` iterations until the budget is spent. With ``refit_epochs`` (default
-  20) the re-fits continue training the previous model for that many epochs (a warm
-  start) instead of training a new one from scratch (``refit_epochs=None``).
-  ``neighbours=0, top_n=5, refit_epochs=None, n_init=round(0.3 * budget)`` is the
-  budget regime as it was before these defaults (the ablation's baseline row).
+  (default 10: twice the predictor's tiers, whatever the budget, so a run of B labels is
+  the first B labels of any longer run) train the ranker on all of them (no validation
+  split: with tens of labels a held-out set cannot pick an epoch and would cost budget);
+  then each iteration samples k candidates (default 32 on NB201, 64 on NB101) with the
+  current tier statistics, adds the one-mutation neighbourhoods of the ``neighbours``
+  best labelled architectures (default 5: the labelled top tier), and asks for ``top_n``
+  (default 10) never-labelled candidates chosen by Thompson sampling from the ranker's
+  own outputs (``acquisition='thompson'``: a tier drawn from each candidate's tier
+  probabilities, then a Plackett-Luce order of the scores at ``temperature`` 3; see
+  :func:`~naslib_nar.search.proposer.choose`); they join the training set and the
+  ranker is re-fitted every ``refit_every`` iterations until the budget is spent. With
+  ``refit_epochs`` (default 20) the re-fits continue training the previous model for that
+  many epochs (a warm start) instead of training a new one from scratch
+  (``refit_epochs=None``). ``candidates=128, acquisition='tier_score'`` is the budget
+  regime before the Thompson choice; ``neighbours=0, top_n=5, refit_epochs=None,
+  n_init=round(0.3 * budget)`` the first one (the ablations' baseline rows).
+  ``nar_paper`` takes ``neighbours`` / ``acquisition`` too (defaults: the paper's, none
+  and T1 by score).
 
 The ReNAS-style search (:mod:`naslib_nar.baselines.renas_search`) is the budget regime
 with another predictor. The predictor comes from the injected ``make_predictor`` (the
@@ -169,8 +175,13 @@ class _NARSearch(Searcher):
         return {}
 
     def _parents(self) -> Optional[np.ndarray]:
-        """Rows whose neighbourhoods join the candidates (None: sampled candidates only)."""
-        return None
+        """The ``neighbours`` best labelled rows by observed validation accuracy, every label
+        told so far (None when ``neighbours`` is 0: sampled candidates only)."""
+        m = self.settings.neighbours
+        if m == 0:
+            return None
+        rows, values = self.labelled(*LABEL_KINDS), self.observed(*LABEL_KINDS)
+        return rows[np.argsort(-values, kind="stable")[:m]]
 
 
 class NARPaperSearcher(_NARSearch):
@@ -193,7 +204,8 @@ class NARPaperSearcher(_NARSearch):
                  zeta_ops: float = DEFAULT_ZETA_OPS, alpha: float = DEFAULT_SMOOTHING,
                  noise_level: Optional[float] = DEFAULT_NOISE_LEVEL, update_tier_embeddings: bool = False,
                  predictor: Optional[Mapping[str, Any]] = None, iterations: int = 50,
-                 train_size: Optional[int] = None, val_size: Optional[int] = None,
+                 train_size: Optional[int] = None, val_size: Optional[int] = None, neighbours: int = 0,
+                 acquisition: str = "tier_score", temperature: float = 1.0,
                  ranker_cache: Optional[PathLike] = None) -> None:
         self._configure(space, make_predictor, ranker_cache, keywords_of(locals()))
 
@@ -222,9 +234,9 @@ class NARSearcher(_NARSearch):
     """NAR under a total label budget (training labels included); see the module docstring.
 
     Parameters are those of :class:`~naslib_nar.search.settings.SearchSettings`
-    (``candidates`` None: the space's value; ``n_init`` None: ``round(0.07 * budget)``, at
-    least twice the predictor's ``n_tiers``). ``ranker_cache``: a folder where fitted
-    predictors are kept and reused (cold fits only).
+    (``candidates`` None: the budget regime's value for the space; ``n_init`` None: twice
+    the predictor's ``n_tiers``). ``ranker_cache``: a folder where fitted predictors are
+    kept and reused (cold fits only).
     """
 
     name = "nar"
@@ -237,8 +249,8 @@ class NARSearcher(_NARSearch):
                  zeta_ops: float = DEFAULT_ZETA_OPS, alpha: float = DEFAULT_SMOOTHING,
                  noise_level: Optional[float] = DEFAULT_NOISE_LEVEL, update_tier_embeddings: bool = False,
                  predictor: Optional[Mapping[str, Any]] = None, n_init: Optional[int] = None, refit_every: int = 1,
-                 refit_epochs: Optional[int] = 20, neighbours: int = 5,
-                 ranker_cache: Optional[PathLike] = None) -> None:
+                 refit_epochs: Optional[int] = 20, neighbours: int = 5, acquisition: str = "thompson",
+                 temperature: float = 3.0, ranker_cache: Optional[PathLike] = None) -> None:
         self._configure(space, make_predictor, ranker_cache, keywords_of(locals()))
 
     def _plan(self, context: SearchContext) -> int:
@@ -250,7 +262,7 @@ class NARSearcher(_NARSearch):
         n_tiers = self.fitter.predictor_params.get("n_tiers")
         floor = TIERLESS_MIN_INIT if n_tiers is None else 2 * n_tiers
         n_init = self.settings.n_init if self.settings.n_init is not None else \
-            max(floor, round(INIT_FRACTION[self.name] * budget))
+            max(floor, round(INIT_FRACTION.get(self.name, 0.0) * budget))
         if n_init > budget:
             raise ValueError(f"n_init = {n_init} exceeds the budget of {budget} labels for {self.name!r}; lower "
                              "n_init or raise the budget.")
@@ -288,14 +300,6 @@ class NARSearcher(_NARSearch):
 
     def _exclude(self) -> np.ndarray:
         return self.labelled("train", "search")
-
-    def _parents(self) -> Optional[np.ndarray]:
-        """The ``neighbours`` best labelled rows by observed validation accuracy."""
-        m = self.settings.neighbours
-        if m == 0:
-            return None
-        rows, values = self.labelled("train", "search"), self.observed("train", "search")
-        return rows[np.argsort(-values, kind="stable")[:m]]
 
     def _regime_info(self) -> Dict[str, Any]:
         return {"n_init": self.n_init}

@@ -26,10 +26,15 @@ CANDIDATES = {"nb101": 256, "nb201": 128}
 TRAIN_SIZE = {"nb101": 4236, "nb201": 1000}
 VAL_SIZE = {"nb101": 1024, "nb201": 256}
 #: Share of the budget spent on the random initial design of a budget-regime method when
-#: ``n_init`` is not given (see nar.py): NAR's ranker starts from few labels and learns
-#: from the neighbourhoods of the best ones; ReNAS-style samples uniformly throughout.
-INIT_FRACTION = {"nar": 0.07, "renas": 0.3}
+#: ``n_init`` is not given (see nar.py); a method not listed starts from the floor of twice
+#: its predictor's tiers (10 for NAR's five), whatever the budget: NAR's ranker starts from
+#: few labels and learns from the neighbourhoods of the best ones, and a run of B labels is
+#: then the first B labels of any longer run (an anytime search). ReNAS-style samples
+#: uniformly throughout.
+INIT_FRACTION = {"renas": 0.3}
 STATISTICS = ("aggregate", "batches")
+#: How the n queries are chosen among the scored candidates (see proposer.choose).
+ACQUISITIONS = ("tier_score", "thompson")
 
 #: Keys each method accepts: its searcher's constructor keywords (tests/search checks that
 #: they agree) plus the runner's ``noisy``, which :func:`resolve` checks but does not keep.
@@ -37,15 +42,22 @@ _SHARED = ("candidates", "top_n", "random_fraction", "reuse", "max_trials", "sta
            "op_statistics", "selection", "beta", "theta", "zeta", "zeta_ops", "alpha", "noise_level",
            "update_tier_embeddings", "predictor", "noisy")
 METHOD_KEYS = {
-    "nar_paper": _SHARED + ("iterations", "train_size", "val_size"),
-    "nar": _SHARED + ("n_init", "refit_every", "refit_epochs", "neighbours"),
+    "nar_paper": _SHARED + ("iterations", "train_size", "val_size", "neighbours", "acquisition", "temperature"),
+    "nar": _SHARED + ("n_init", "refit_every", "refit_epochs", "neighbours", "acquisition", "temperature"),
     "renas": ("candidates", "top_n", "predictor", "noisy", "n_init", "refit_every"),
 }
-#: Defaults of the budget regime that differ from the paper's (SearchSettings' defaults):
-#: batches of 10 (half the refits of 5 for the same labels), warm refits of 20 epochs
-#: (the model trained on the previous labels continues), and the neighbourhoods of the
-#: 5 best labelled architectures among the candidates.
-METHOD_DEFAULTS: Dict[str, Dict[str, Any]] = {"nar": {"top_n": 10, "refit_epochs": 20, "neighbours": 5}}
+#: Defaults of the budget regime that differ from the paper's (SearchSettings' defaults),
+#: tuned on NB201 cifar10 seeds 100-107 at 150 labels (README, "Which NAR search is which"):
+#: batches of 10 (half the refits of 5 for the same labels), warm refits of 20 epochs (the
+#: model trained on the previous labels continues), the neighbourhoods of the 5 best
+#: labelled architectures among the candidates, and the batch chosen by Thompson sampling
+#: from the ranker's tier probabilities and its pairwise scores at temperature 3.
+METHOD_DEFAULTS: Dict[str, Dict[str, Any]] = {
+    "nar": {"top_n": 10, "refit_epochs": 20, "neighbours": 5, "acquisition": "thompson", "temperature": 3.0},
+}
+#: Sampled candidates per iteration of the budget regime (besides the neighbourhoods): few,
+#: so the neighbourhoods of the best labelled architectures make most of the choice.
+BUDGET_CANDIDATES = {"nb101": 64, "nb201": 32}
 #: Parameters whose default depends on the space; None (or leaving them out) takes it.
 SPACE_DEFAULTS = {"candidates": CANDIDATES, "train_size": TRAIN_SIZE, "val_size": VAL_SIZE}
 
@@ -78,6 +90,8 @@ class SearchSettings:
     refit_every: int = 1
     refit_epochs: Optional[int] = None
     neighbours: int = 0
+    acquisition: str = "tier_score"
+    temperature: float = 1.0
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
@@ -100,6 +114,8 @@ def resolve(method: str, space: str, params: Optional[Mapping[str, Any]]) -> Sea
     check_keys(params, METHOD_KEYS[method], owner=owner)
     values: Dict[str, Any] = {name: table[space] for name, table in SPACE_DEFAULTS.items()}
     values.update(METHOD_DEFAULTS.get(method, {}))
+    if method == "nar":
+        values["candidates"] = BUDGET_CANDIDATES[space]
     if method == "renas":  # no tier statistics: every candidate comes uniformly from the whole space
         values["random_fraction"] = 1.0
     values.update((k, v) for k, v in params.items() if not (k in SPACE_DEFAULTS and v is None))
@@ -113,6 +129,7 @@ def resolve(method: str, space: str, params: Optional[Mapping[str, Any]]) -> Sea
     check_param("refit_epochs", values.get("refit_epochs"), int, owner=owner, min_val=1, allow_none=True)
     check_param("random_fraction", values.get("random_fraction", 0.5), float, owner=owner, min_val=0.0, max_val=1.0)
     check_param("theta", values.get("theta", 0.1), float, owner=owner, min_val=0.0, max_val=1.0)
+    check_param("temperature", values.get("temperature", 1.0), float, owner=owner, min_val=0.0, min_inclusive=False)
     for name in ("zeta", "zeta_ops", "alpha"):
         check_param(name, values.get(name, 0.0), float, owner=owner, min_val=0.0)
     check_param("noise_level", values.get("noise_level"), float, owner=owner, min_val=0.0, max_val=1.0,
@@ -120,6 +137,7 @@ def resolve(method: str, space: str, params: Optional[Mapping[str, Any]]) -> Sea
     check_param("statistics", values.get("statistics", "aggregate"), str, owner=owner, choices=STATISTICS)
     check_param("constraints", values.get("constraints", "both"), str, owner=owner, choices=CONSTRAINTS)
     check_param("selection", values.get("selection", "select"), str, owner=owner, choices=SELECTION_MODES)
+    check_param("acquisition", values.get("acquisition", "tier_score"), str, owner=owner, choices=ACQUISITIONS)
     for name in ("op_statistics", "update_tier_embeddings", "noisy"):
         check_param(name, values.get(name, False), bool, owner=owner)
     if not isinstance(values["predictor"], Mapping):
@@ -131,7 +149,7 @@ def resolve(method: str, space: str, params: Optional[Mapping[str, Any]]) -> Sea
     if top_n > values["candidates"]:
         raise ValueError(f"top_n (n = {top_n}) cannot exceed the candidates per iteration (k = "
                          f"{values['candidates']}) of {owner}; lower top_n or raise candidates.")
-    for name in ("random_fraction", "theta", "zeta", "zeta_ops", "alpha", "noise_level"):
+    for name in ("random_fraction", "theta", "zeta", "zeta_ops", "alpha", "noise_level", "temperature"):
         if isinstance(values.get(name), int):
             values[name] = float(values[name])
     values.pop("noisy", None)

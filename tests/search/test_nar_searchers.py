@@ -97,7 +97,7 @@ def test_budget_beyond_the_space_is_clipped_with_a_warning_and_stops(sparse_nb20
     searcher = NARSearcher(space="nb201", make_predictor=stub_factory, **SMALL)
     with pytest.warns(UserWarning, match="exceeds the 60 architectures"):
         trace = run_search(searcher, sparse_nb201, seed=0, budget=20000)
-    assert trace.info["budget_clipped_to"] == 60 and trace.info["n_init"] == 10  # max(2 * 5 tiers, round(0.07 * 60))
+    assert trace.info["budget_clipped_to"] == 60 and trace.info["n_init"] == 10  # 2 * 5 tiers, whatever the budget
     assert len(trace.rows) <= 60 and len(np.unique(trace.rows)) == len(trace.rows)
     assert trace.info["iterations_run"] == 13  # ceil((60 - 10) / 4) planned, then it stops
 
@@ -108,7 +108,7 @@ def test_n_init_defaults_to_the_predictors_tiers(synthetic_nb201, stub_factory):
         searcher.start(_context(synthetic_nb201, budget=20))
         return searcher.n_init
 
-    assert n_init(NARSearcher) == 10  # max(2 * 5 tiers, round(0.07 * 20))
+    assert n_init(NARSearcher) == 10  # 2 * 5 tiers, whatever the budget
     assert n_init(NARSearcher, predictor={"n_tiers": 8}) == 16
     assert n_init(ReNASSearcher) == 10  # no tiers: the same floor of 10
 
@@ -184,3 +184,17 @@ def test_neighbour_candidates_are_the_best_labelled_rows_neighbourhoods(syntheti
     assert info["neighbour_candidates"] == eligible_near and 0 <= info["neighbour_picks"] <= len(ask)
     off = NARSearcher(space="nb201", make_predictor=stub_factory, n_init=12, neighbours=0, **SMALL)
     assert off._parents() is None
+
+
+@pytest.mark.parametrize("acquisition", ["thompson", "tier_score"])
+def test_a_budget_run_is_the_first_labels_of_a_longer_run(synthetic_nb201, stub_factory, acquisition):
+    # n_init does not grow with the budget and nothing else reads it, so the search is
+    # anytime: bench/search_ablation.py reads smaller budgets off one long run.
+    def run(budget):
+        searcher = NARSearcher(space="nb201", make_predictor=stub_factory, acquisition=acquisition, **SMALL)
+        return run_search(searcher, synthetic_nb201, seed=3, budget=budget)
+
+    short, long = run(23), run(41)
+    assert short.info["n_init"] == long.info["n_init"] == 10
+    np.testing.assert_array_equal(short.rows, long.rows[:23])
+    np.testing.assert_array_equal(short.observed, long.observed[:23])

@@ -12,7 +12,7 @@ import pytest
 
 from naslib_nar.baselines.registry import METHODS
 from naslib_nar.search.oracle import BudgetExhausted, Oracle
-from naslib_nar.search.proposer import choose
+from naslib_nar.search.proposer import choose, draw_tiers
 
 run_nar, run_nar_paper, run_renas = METHODS["nar"], METHODS["nar_paper"], METHODS["renas"]
 
@@ -28,6 +28,37 @@ def test_choose_prefers_t1_by_score_then_t1_probability():
     # T1 (argmax 0): positions 0, 2, 3 -> by score 3, 0, 2; then the best T1 probability: 4 (0.45) over 1 (0.2).
     assert out["picked"].tolist() == [3, 0, 2, 4] and out["fallback"].tolist() == [4]
     assert choose(scores, None, 2)["picked"].tolist() == [1, 3]
+
+
+def test_draw_tiers_follows_each_rows_tier_probabilities():
+    proba = np.array([[0.3, 0.7, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.2, 0.2, 0.6]])
+    draws = np.stack([draw_tiers(proba, np.random.default_rng(seed)) for seed in range(4000)])
+    for row in range(len(proba)):
+        np.testing.assert_allclose(np.bincount(draws[:, row], minlength=3) / len(draws), proba[row], atol=0.03)
+
+
+def test_thompson_choice_orders_by_drawn_tier_then_score():
+    scores = np.array([5.0, 9.0, 1.0, 7.0])
+    certain = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
+    # Certain tiers and a near-zero temperature: T1 (0, 2) by score, then T2 (1, 3) by score.
+    out = choose(scores, certain, 3, np.random.default_rng(0), temperature=1e-3)
+    assert out["picked"].tolist() == [0, 2, 1] and out["fallback"].tolist() == [1]
+    # An uncertain candidate is picked first in about its share of the tier draws.
+    unsure = np.array([[0.5, 0.5], [0.0, 1.0], [0.0, 1.0], [0.0, 1.0]])
+    firsts = [choose(scores, unsure, 1, np.random.default_rng(seed), temperature=1e-3)["picked"][0]
+              for seed in range(2000)]
+    assert abs(np.mean(np.array(firsts) == 0) - 0.5) < 0.05 and set(firsts) == {0, 1}
+
+
+def test_thompson_choice_draws_the_order_from_the_pairwise_model():
+    # Within one tier the first pick is a Plackett-Luce draw: P(0 first) = e^s0 / (e^s0 + e^s1) = 3/4.
+    scores, same_tier = np.array([np.log(3.0), 0.0]), np.array([[1.0, 0.0], [1.0, 0.0]])
+    firsts = [choose(scores, same_tier, 1, np.random.default_rng(seed))["picked"][0] for seed in range(4000)]
+    assert abs(np.mean(np.array(firsts) == 0) - 0.75) < 0.03
+    # A higher temperature flattens the draw towards uniform.
+    warm = [choose(scores, same_tier, 1, np.random.default_rng(seed), temperature=100.0)["picked"][0]
+            for seed in range(4000)]
+    assert abs(np.mean(np.array(warm) == 0) - 0.5) < 0.03
 
 
 def test_paper_regime_counts_only_search_queries(synthetic_nb201):
