@@ -40,7 +40,6 @@ VARIANTS: Dict[str, Tuple[str, Dict[str, Any]]] = {
     "- Thompson (T1 by score, then T1 probability)": ("nar", {"acquisition": "tier_score"}),
     "- neighbourhoods of the best labelled": ("nar", {"neighbours": 0}),
     "- tier-1 statistics (candidates uniform)": ("nar", {"random_fraction": 1.0}),
-    "- warm re-fits (each fit from scratch)": ("nar", {"refit_epochs": None}),
     "previous default (128 candidates, T1 by score)": ("nar", {"candidates": 128, "acquisition": "tier_score"}),
 }
 

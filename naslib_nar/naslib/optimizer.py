@@ -78,10 +78,13 @@ class NARSampler(MetaOptimizer):
     * then a :class:`~naslib_nar.ranker.NeuralArchitectureRanker` (``search.preset``,
       default "fast", plus ``search.ranker`` overrides) is fitted on every architecture
       queried so far and re-fitted every ``ceil(k / top_n)`` search iterations, i.e. after
-      at least ``k`` more queries. Each iteration scores ``sample_size`` candidates (a
-      fraction ``random_fraction`` uniformly, the rest under FLOPs/params/op constraints
-      drawn from the best tier's statistics) and queues the ``top_n`` best of tier 1 that
-      have not been queried, one per epoch.
+      at least ``k`` more queries. Each iteration scores ``sample_size`` sampled candidates
+      (a fraction ``random_fraction`` uniformly, the rest under FLOPs/params/op constraints
+      drawn from the best tier's statistics) and the neighbourhoods of the best queried
+      architectures, and queues ``top_n`` never-queried ones chosen as ``nar`` chooses
+      them (Thompson sampling over the ranker's tiers and scores), one per epoch. Keys
+      left out (or null) take the ``nar`` method's defaults, so ``nar_sampler`` at
+      NASLib's ``num_init`` 10 and ``k`` 10 is ``naslib-nar compare``'s ``nar``.
     * Only architectures the ``dataset_api`` holds are proposed; one that still fails to
       query (``KeyError``, or a negative accuracy: NASLib's answer for an invalid cell) is
       skipped without using the epoch and never proposed again. Epochs left after the

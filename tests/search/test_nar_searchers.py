@@ -198,3 +198,16 @@ def test_a_budget_run_is_the_first_labels_of_a_longer_run(synthetic_nb201, stub_
     assert short.info["n_init"] == long.info["n_init"] == 10
     np.testing.assert_array_equal(short.rows, long.rows[:23])
     np.testing.assert_array_equal(short.observed, long.observed[:23])
+
+
+def test_paper_regime_neighbourhoods_grow_from_every_label_told(synthetic_nb201, stub_factory):
+    params = dict(train_size=40, val_size=10, iterations=3, top_n=4, candidates=20)
+    paper = run_search(NARPaperSearcher(space="nb201", make_predictor=stub_factory, **params), synthetic_nb201,
+                       seed=0, budget=None)
+    assert paper.info["neighbour_candidates"] == 0  # the paper's search: sampled candidates only
+    searcher = NARPaperSearcher(space="nb201", make_predictor=stub_factory, neighbours=2, **params)
+    trace = run_search(searcher, synthetic_nb201, seed=0, budget=None)
+    assert trace.info["neighbour_candidates"] > 0 and trace.kinds.tolist().count("search") == 12
+    told = trace.rows
+    best_two = told[np.argsort(-trace.observed, kind="stable")[:2]]
+    np.testing.assert_array_equal(searcher._parents(), best_two)  # training, validation and search labels alike
