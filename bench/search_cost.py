@@ -6,7 +6,8 @@ Each method runs ``--repeats`` times on different seeds (the median is reported,
 time is kept); the first NAR fit of a process pays torch's one-time import of its
 compiler stack, so one untimed warm-up run of each method comes first. Wall time
 depends on what else runs on the machine: the load average at the start and the end is
-recorded beside the timings.
+recorded beside the timings, and the CPU seconds of the process (one torch thread) beside
+the wall seconds, which other jobs on the machine do not inflate.
 
     python bench/search_cost.py                       # NB201 cifar10 and NB101, 150 labels, 3 repeats
     python bench/search_cost.py --spaces nb201 --repeats 1
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -32,15 +34,15 @@ METHODS = ("nar", "evolution", "bananas")
 def time_method(bench: Any, method: str, budget: int, seeds: List[int]) -> Dict[str, Any]:
     run = get_method(method)
     run(bench, seed=seeds[0] + 1000, budget=budget)  # warm-up (one-time imports), untimed
-    times = []
+    times, cpu = [], []
     for seed in seeds:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         trace = run(bench, seed=seed, budget=budget)
         times.append(time.perf_counter() - start)
-    times_sorted = sorted(times)
+        cpu.append(time.process_time() - start_cpu)
     return {"space": bench.space, "dataset": bench.dataset, "method": method, "budget": budget,
-            "median_s": times_sorted[len(times) // 2], "times_s": [round(t, 2) for t in times],
-            "labels": len(trace.rows), "n_fits": trace.info.get("n_fits", "")}
+            "median_s": statistics.median(times), "times_s": [round(t, 2) for t in times],
+            "median_cpu_s": statistics.median(cpu), "labels": len(trace.rows), "n_fits": trace.info.get("n_fits", "")}
 
 
 def main() -> None:
@@ -57,8 +59,8 @@ def main() -> None:
         for method in args.methods:
             rows.append(time_method(bench, method, args.budget, list(range(args.repeats))))
             print(rows[-1], flush=True)
-    save_results("search_cost", rows, ["space", "dataset", "method", "budget", "median_s", "times_s", "labels",
-                                       "n_fits"],
+    save_results("search_cost", rows, ["space", "dataset", "method", "budget", "median_s", "times_s", "median_cpu_s",
+                                       "labels", "n_fits"],
                  load_average_start=f"{load_before[0]:.2f}", load_average_end=f"{os.getloadavg()[0]:.2f}",
                  note="default parameters of every method; seeds 0..repeats-1 after one warm-up run each")
 
