@@ -18,8 +18,9 @@ how the predictor is trained and which labels count.
   the first B labels of any longer run) train the ranker on all of them (no validation
   split: with tens of labels a held-out set cannot pick an epoch and would cost budget);
   then each iteration samples k candidates (default 32 on NB201, 64 on NB101) with the
-  current tier statistics, adds the one-mutation neighbourhoods of the ``neighbours``
-  best labelled architectures (default 5: the labelled top tier), and asks for ``top_n``
+  current tier statistics, adds the neighbourhoods of the ``neighbours`` best labelled
+  architectures (default 5: the labelled top tier; the queryable architectures at most
+  ``neighbour_radius`` mutations away, default 1), and asks for ``top_n``
   (default 10) never-labelled candidates chosen by Thompson sampling from the ranker's
   own outputs (``acquisition='thompson'``: a tier drawn from each candidate's tier
   probabilities, then a Plackett-Luce order of the scores at ``temperature`` 3; see
@@ -205,7 +206,7 @@ class NARPaperSearcher(_NARSearch):
                  noise_level: Optional[float] = DEFAULT_NOISE_LEVEL, update_tier_embeddings: bool = False,
                  predictor: Optional[Mapping[str, Any]] = None, iterations: int = 50,
                  train_size: Optional[int] = None, val_size: Optional[int] = None, neighbours: int = 0,
-                 acquisition: str = "tier_score", temperature: float = 1.0,
+                 neighbour_radius: int = 1, acquisition: str = "tier_score", temperature: float = 1.0,
                  ranker_cache: Optional[PathLike] = None) -> None:
         self._configure(space, make_predictor, ranker_cache, keywords_of(locals()))
 
@@ -249,8 +250,9 @@ class NARSearcher(_NARSearch):
                  zeta_ops: float = DEFAULT_ZETA_OPS, alpha: float = DEFAULT_SMOOTHING,
                  noise_level: Optional[float] = DEFAULT_NOISE_LEVEL, update_tier_embeddings: bool = False,
                  predictor: Optional[Mapping[str, Any]] = None, n_init: Optional[int] = None, refit_every: int = 1,
-                 refit_epochs: Optional[int] = 20, neighbours: int = 5, acquisition: str = "thompson",
-                 temperature: float = 3.0, ranker_cache: Optional[PathLike] = None) -> None:
+                 refit_epochs: Optional[int] = 20, neighbours: int = 5, neighbour_radius: int = 1,
+                 acquisition: str = "thompson", temperature: float = 3.0,
+                 ranker_cache: Optional[PathLike] = None) -> None:
         self._configure(space, make_predictor, ranker_cache, keywords_of(locals()))
 
     def _plan(self, context: SearchContext) -> int:

@@ -2,9 +2,9 @@
 
 Per iteration: sample k candidates (a fraction p uniformly from the whole space, the
 rest under constraints drawn from T1's statistics), add (budget regime, ``neighbours``
-= m > 0) every queryable architecture one mutation away from the m best labelled
-architectures - the labelled top tier, where a few-label ranker is most reliable,
-because it compares close relatives - score them with the ranker in one
+= m > 0) every queryable architecture at most ``neighbour_radius`` (default 1) mutations
+from the m best labelled architectures - the labelled top tier, where a few-label ranker
+is most reliable, because it compares close relatives - score them with the ranker in one
 ``predict_all`` call, keep those classified T1 (argmax tier == 0), and propose the top-n
 by score that have not been labelled yet; when T1 holds fewer than n of them, the rest
 are those with the highest T1 probability. A predictor without tiers (ReNAS) skips the
@@ -138,8 +138,9 @@ class Proposer:
         return np.concatenate(parts)
 
     def neighbour_rows(self, parents: np.ndarray) -> np.ndarray:
-        """Queryable rows one mutation away from any of ``parents`` (the best labelled rows)."""
-        parts = [self.mutator.neighbours(int(row)) for row in parents]
+        """Queryable rows at most ``neighbour_radius`` mutations away from any of ``parents``
+        (the best labelled rows)."""
+        parts = [self.mutator.within(int(row), self.settings.neighbour_radius) for row in parents]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def select(self, n: int, exclude: np.ndarray, parents: Optional[np.ndarray] = None) -> np.ndarray:

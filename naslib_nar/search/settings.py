@@ -42,8 +42,10 @@ _SHARED = ("candidates", "top_n", "random_fraction", "reuse", "max_trials", "sta
            "op_statistics", "selection", "beta", "theta", "zeta", "zeta_ops", "alpha", "noise_level",
            "update_tier_embeddings", "predictor", "noisy")
 METHOD_KEYS = {
-    "nar_paper": _SHARED + ("iterations", "train_size", "val_size", "neighbours", "acquisition", "temperature"),
-    "nar": _SHARED + ("n_init", "refit_every", "refit_epochs", "neighbours", "acquisition", "temperature"),
+    "nar_paper": _SHARED + ("iterations", "train_size", "val_size", "neighbours", "neighbour_radius", "acquisition",
+                            "temperature"),
+    "nar": _SHARED + ("n_init", "refit_every", "refit_epochs", "neighbours", "neighbour_radius", "acquisition",
+                      "temperature"),
     "renas": ("candidates", "top_n", "predictor", "noisy", "n_init", "refit_every"),
 }
 #: Defaults of the budget regime that differ from the paper's (SearchSettings' defaults),
@@ -90,6 +92,7 @@ class SearchSettings:
     refit_every: int = 1
     refit_epochs: Optional[int] = None
     neighbours: int = 0
+    neighbour_radius: int = 1
     acquisition: str = "tier_score"
     temperature: float = 1.0
 
@@ -122,9 +125,11 @@ def resolve(method: str, space: str, params: Optional[Mapping[str, Any]]) -> Sea
     if values.get("predictor") is None:
         values["predictor"] = {}
     ints = {"candidates": 1, "top_n": 1, "reuse": 1, "max_trials": 1, "beta": 2, "iterations": 1,
-            "train_size": 2, "val_size": 0, "refit_every": 1, "neighbours": 0}
+            "train_size": 2, "val_size": 0, "refit_every": 1, "neighbours": 0, "neighbour_radius": 1}
     for name, low in ints.items():
         check_param(name, values.get(name, low), int, owner=owner, min_val=low)
+    # A neighbourhood grows ~20-fold per mutation: three steps are ~8,000 cells per parent.
+    check_param("neighbour_radius", values.get("neighbour_radius", 1), int, owner=owner, max_val=3)
     check_param("n_init", values.get("n_init"), int, owner=owner, min_val=2, allow_none=True)
     check_param("refit_epochs", values.get("refit_epochs"), int, owner=owner, min_val=1, allow_none=True)
     check_param("random_fraction", values.get("random_fraction", 0.5), float, owner=owner, min_val=0.0, max_val=1.0)
