@@ -168,7 +168,8 @@ def _write_report(out: Path, cfg: CompareConfig, searches: Results, predictions:
                         plots.curves(series, path, xlabel="labels spent (all kinds)",
                                      ylabel=f"{truth_names[dataset]} (protocol {protocol})",
                                      title=f"{cfg.space} {dataset}: best so far, budget {budget}, protocol "
-                                           f"({protocol}); mean ± std over seeds", hline=best)
+                                           f"({protocol}); mean ± std over seeds", hline=best,
+                                     zoom_after=plots.BEST_SO_FAR_ZOOM)
                         figures.append(str(path.relative_to(out)))
             md += [f"### {dataset}", ""]
             md += markdown_table(["budget", "method", "runs", "(a) mean ± std", "(a) best", "(a) rank ‰",

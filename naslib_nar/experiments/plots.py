@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, Optional, Sequence, Union
+from typing import Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -46,6 +46,32 @@ def rank_scatter(
     return out
 
 
+#: Share of a best-so-far curve left out when its y-axis is fitted: about the random
+#: initial design (10 of 100 labels), where the curves sit far below their later values.
+BEST_SO_FAR_ZOOM = 0.1
+
+
+def focus_limits(bands: Sequence[Tuple[np.ndarray, np.ndarray]], skip: float,
+                 hline: Optional[float] = None) -> Optional[Tuple[float, float]]:
+    """y-limits that fit the (lower, upper) bands after their first ``skip`` share of points.
+
+    A best-so-far curve starts with a few random labels tens of points below where every
+    method ends; fitted to the whole curve, the axis squeezes the differences that matter
+    into one line. None (matplotlib's own limits) when ``skip`` is 0 or nothing is left.
+    """
+    if skip <= 0:
+        return None
+    tails = [(lo[int(skip * len(lo)):], hi[int(skip * len(hi)):]) for lo, hi in bands]
+    values = np.concatenate([np.concatenate([lo, hi]) for lo, hi in tails] +
+                            ([np.array([hline])] if hline is not None else []))
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return None
+    low, high = float(values.min()), float(values.max())
+    pad = 0.05 * (high - low) or 0.5
+    return low - pad, high + pad
+
+
 def curves(
     series: Dict[str, Sequence[Sequence[float]]],
     path: Union[str, Path],
@@ -55,10 +81,15 @@ def curves(
     title: str,
     x: Optional[Dict[str, Sequence[float]]] = None,
     hline: Optional[float] = None,
+    zoom_after: float = 0.0,
 ) -> Path:
-    """Mean +- std bands of several methods' per-seed curves (e.g. best-so-far vs queries)."""
+    """Mean +- std bands of several methods' per-seed curves (e.g. best-so-far vs queries).
+
+    ``zoom_after``: share of each curve's first points left out when the y-axis is fitted
+    (:func:`focus_limits`; 0 = fit everything)."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 4.2))
+    bands = []
     for name, runs in series.items():
         length = min(len(r) for r in runs)
         arr = np.asarray([list(r)[:length] for r in runs], dtype=np.float64)
@@ -66,8 +97,12 @@ def curves(
         mean, std = np.nanmean(arr, axis=0), np.nanstd(arr, axis=0)
         ax.plot(xs, mean, label=name, lw=1.4)
         ax.fill_between(xs, mean - std, mean + std, alpha=0.2)
+        bands.append((mean - std, mean + std))
     if hline is not None:
         ax.axhline(hline, color="grey", ls=":", lw=1, label="optimum")
+    limits = focus_limits(bands, zoom_after, hline)
+    if limits is not None:
+        ax.set_ylim(*limits)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=9)

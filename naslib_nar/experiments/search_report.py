@@ -136,7 +136,7 @@ def write_report(cfg: SearchConfig, out: Path, results: Results,
                              xlabel="counted labels (queries)",
                              ylabel=f"best so far: {truths[dataset]} (protocol {protocol})",
                              title=f"{cfg.space} {dataset}: best so far, protocol ({protocol})",
-                             hline=here[0]["summary"]["optimum"])
+                             hline=here[0]["summary"]["optimum"], zoom_after=plots.BEST_SO_FAR_ZOOM)
     config = cfg.to_dict()
     if len(cells) == 1 and not cfg.is_grid:
         result = {**cells[0]["summary"], "config": config, "failures": failures,
