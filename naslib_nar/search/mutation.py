@@ -56,7 +56,7 @@ class Mutator:
 
         One step is :meth:`neighbours`. More steps matter where few neighbours are
         queryable: a cell of NB101's labelled subset has about 2 labelled cells among its
-        ~20 neighbours, and about 20 times as many within two mutations.
+        ~20 neighbours (1.9 for random labelled cells, 2.6 for the best ones, measured).
         """
         row = int(row)
         if steps == 1:

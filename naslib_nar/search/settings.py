@@ -128,7 +128,7 @@ def resolve(method: str, space: str, params: Optional[Mapping[str, Any]]) -> Sea
             "train_size": 2, "val_size": 0, "refit_every": 1, "neighbours": 0, "neighbour_radius": 1}
     for name, low in ints.items():
         check_param(name, values.get(name, low), int, owner=owner, min_val=low)
-    # A neighbourhood grows ~20-fold per mutation: three steps are ~8,000 cells per parent.
+    # An NB101 cell has ~20 neighbours, so three steps are of the order of 20**3 cells per parent.
     check_param("neighbour_radius", values.get("neighbour_radius", 1), int, owner=owner, max_val=3)
     check_param("n_init", values.get("n_init"), int, owner=owner, min_val=2, allow_none=True)
     check_param("refit_epochs", values.get("refit_epochs"), int, owner=owner, min_val=1, allow_none=True)
